@@ -1,0 +1,16 @@
+//! Pure domain rules of govmedia. Nothing here does I/O: no database, no
+//! HTTP, no clock reads (callers pass "now" in).
+
+pub mod account;
+pub mod audit;
+pub mod auth;
+pub mod checks;
+pub mod error;
+pub mod ids;
+pub mod org;
+pub mod password;
+pub mod platform;
+pub mod text;
+
+pub use error::{FieldError, ValidationErrors};
+pub use ids::{AccountId, OrgId, UserId};

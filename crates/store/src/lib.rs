@@ -1,0 +1,26 @@
+//! Persistence for govmedia: one implementation that serves SQLite and
+//! PostgreSQL through sqlx's Any driver. Queries are portable SQL with `$n`
+//! placeholders; times are stored as integers (Unix seconds, or
+//! milliseconds where named `_ms`/`at` in the audit log); booleans as 0/1.
+//!
+//! Every function that lists or loads business data takes the caller's
+//! [`Scope`](govmedia_domain::auth::Scope) and filters in SQL, so data
+//! outside the caller's reach is never read.
+
+pub mod accounts;
+pub mod audit;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod migrate;
+pub mod orgs;
+pub mod schema;
+pub mod scope_sql;
+pub mod secrets;
+pub mod sessions;
+pub mod sql;
+pub mod testing;
+pub mod users;
+
+pub use db::{Backend, Store, WriteTx};
+pub use error::{StoreError, StoreResult};

@@ -1,0 +1,80 @@
+//! Embedded migrations, one SQL file per version for each backend. The
+//! version names are the same on both; `schema` tests compare the results.
+
+use crate::db::{Backend, Store};
+use crate::error::StoreResult;
+use sqlx::{Executor, Row};
+
+pub struct Migration {
+    pub version: &'static str,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: "0001_foundation",
+    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+}];
+
+/// Key of the PostgreSQL advisory lock that serializes migrations across
+/// instances starting at once.
+const MIGRATION_LOCK: i64 = 0x676f_766d_6d69;
+
+impl Store {
+    /// Applies every migration not yet applied, each in its own transaction.
+    /// Returns the versions applied now.
+    pub async fn migrate(&self) -> StoreResult<Vec<&'static str>> {
+        let mut conn = self.pool.acquire().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_lock($1)")
+                .bind(MIGRATION_LOCK)
+                .execute(&mut *conn)
+                .await?;
+        }
+        let result = async {
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version TEXT PRIMARY KEY,
+                    applied_at BIGINT NOT NULL
+                )",
+            )
+            .await?;
+            let done: Vec<String> = sqlx::query("SELECT version FROM schema_migrations")
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(|r| r.try_get::<String, _>(0))
+                .collect::<Result<_, _>>()?;
+            let mut applied = Vec::new();
+            for m in MIGRATIONS {
+                if done.iter().any(|v| v == m.version) {
+                    continue;
+                }
+                let sql = match self.backend {
+                    Backend::Sqlite => m.sqlite,
+                    Backend::Postgres => m.postgres,
+                };
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                sqlx::raw_sql(sql).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+                    .bind(m.version)
+                    .bind(chrono::Utc::now().timestamp())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                tracing::info!(version = m.version, "migration applied");
+                applied.push(m.version);
+            }
+            Ok::<_, crate::error::StoreError>(applied)
+        }
+        .await;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(MIGRATION_LOCK)
+                .execute(&mut *conn)
+                .await?;
+        }
+        result
+    }
+}
