@@ -1,1 +1,115 @@
-fn main() {}
+//! `govmedia`: the one binary. See `govmedia --help`.
+
+mod commands;
+mod config;
+mod serve;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "govmedia",
+    version,
+    about = "政务新媒体管理平台 govmedia — registry, workflows and supervision of government new-media accounts",
+    after_help = "Examples:\n  govmedia serve --demo                       # demo data on ./data/govmedia.db\n  govmedia serve --database-url postgres://postgres@127.0.0.1/govmedia\n  govmedia init --org 江西省人力资源和社会保障厅 --region 江西省 --admin admin\n  govmedia user create --username zhangsan --name 张三 --org 南昌市人力资源和社会保障局 --role editor\n  govmedia audit verify"
+)]
+struct Cli {
+    /// Configuration file (default: ./govmedia.toml if present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Database URL; overrides the file and GOVMEDIA_DATABASE_URL.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (applies migrations first).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        addr: Option<String>,
+        /// Fill an empty database with demo data (password from
+        /// GOVMEDIA_DEMO_PASSWORD, or a random one printed once).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Create the first org and a system administrator on an empty database.
+    Init {
+        /// Name of the top org, e.g. 江西省人力资源和社会保障厅.
+        #[arg(long)]
+        org: String,
+        /// Region of the top org, e.g. 江西省.
+        #[arg(long, default_value = "")]
+        region: String,
+        /// Username of the administrator.
+        #[arg(long, default_value = "admin")]
+        admin: String,
+    },
+    /// Manage users.
+    #[command(subcommand)]
+    User(commands::UserCommand),
+    /// Audit log tools.
+    #[command(subcommand)]
+    Audit(commands::AuditCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut cfg = match config::Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("配置错误 / configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(url) = cli.database_url {
+        cfg.database_url = url;
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&cfg.log)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = rt.block_on(async move {
+        match cli.command {
+            Command::Serve { addr, demo } => {
+                if let Some(a) = addr {
+                    cfg.addr = a;
+                }
+                serve::run(cfg, demo).await
+            }
+            Command::Migrate => commands::migrate(&cfg).await,
+            Command::Init { org, region, admin } => {
+                commands::init(&cfg, &org, &region, &admin).await
+            }
+            Command::User(c) => commands::user(&cfg, c).await,
+            Command::Audit(c) => commands::audit(&cfg, c).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误 / error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! `govmedia serve`: migrate, optionally seed the demo, serve until
+//! SIGTERM or Ctrl-C, and run housekeeping in the background.
+
+use crate::config::Config;
+use govmedia_store::Store;
+use govmedia_store::db::redact_url;
+use govmedia_store::secrets::random_password;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+pub async fn connect(cfg: &Config) -> Result<Store, String> {
+    let store = Store::connect(&cfg.database_url).await.map_err(|e| {
+        format!(
+            "cannot open database {}: {e}",
+            redact_url(&cfg.database_url)
+        )
+    })?;
+    store
+        .migrate()
+        .await
+        .map_err(|e| format!("migration failed: {e}"))?;
+    Ok(store)
+}
+
+pub async fn run(cfg: Config, demo: bool) -> Result<ExitCode, String> {
+    let store = connect(&cfg).await?;
+    tracing::info!(database = %redact_url(&cfg.database_url), "database ready");
+    if demo {
+        let (password, generated) = match std::env::var("GOVMEDIA_DEMO_PASSWORD") {
+            Ok(p) if !p.is_empty() => (p, false),
+            _ => (random_password(), true),
+        };
+        match store
+            .seed_demo(&password)
+            .await
+            .map_err(|e| format!("demo data: {e}"))?
+        {
+            Some(s) => {
+                println!(
+                    "演示数据已写入 / demo data loaded: {} orgs, {} accounts, {} users (admin, center, nc_editor, jj_editor …)",
+                    s.orgs, s.accounts, s.users
+                );
+                if generated {
+                    println!("演示用户密码 / demo password (shown once): {password}");
+                } else {
+                    println!(
+                        "演示用户密码取自 GOVMEDIA_DEMO_PASSWORD / demo password from GOVMEDIA_DEMO_PASSWORD"
+                    );
+                }
+            }
+            None => println!(
+                "数据库已有数据，未写入演示数据 / database not empty: demo data not loaded"
+            ),
+        }
+    }
+    let addr: SocketAddr = cfg
+        .addr
+        .parse()
+        .map_err(|_| format!("invalid listen address: {}", cfg.addr))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let housekeeping = tokio::spawn(housekeeping(store.clone(), cfg.audit_retention_days));
+    let app = govmedia_web::app(govmedia_web::AppState::new(store.clone(), cfg.web.clone()));
+    println!("govmedia 已启动 / listening on http://{addr}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error: {e}"))?;
+    housekeeping.abort();
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Daily: purge audit entries past retention. Safe to run on every
+/// instance (the purge is one idempotent statement in a transaction).
+async fn housekeeping(store: Store, retention_days: i64) {
+    let mut tick = tokio::time::interval(Duration::from_secs(24 * 3600));
+    loop {
+        tick.tick().await;
+        let cutoff = chrono::Utc::now().timestamp_millis() - retention_days * 24 * 3600 * 1000;
+        match store.audit_purge(cutoff).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "audit entries past retention purged"),
+            Err(e) => tracing::warn!(error = %e, "audit purge failed"),
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

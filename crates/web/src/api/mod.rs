@@ -1,0 +1,26 @@
+//! JSON API under `/api/v1`: the same operations and the same
+//! authorization as the pages, for integrations.
+
+pub mod accounts;
+pub mod auth;
+pub mod openapi;
+pub mod orgs;
+
+use crate::error::AppError;
+use crate::state::AppState;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(auth::router())
+        .merge(accounts::router())
+        .merge(orgs::router())
+        .merge(openapi::router())
+        .fallback(|| async {
+            AppError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "no_such_endpoint",
+                "没有这个接口",
+            )
+        })
+}

@@ -1,0 +1,36 @@
+//! Settings the web layer needs. Defaults follow 等保 level-3 practice;
+//! the CLI fills them from `govmedia.toml` and `GOVMEDIA_*` variables.
+
+use govmedia_domain::password::{LockoutPolicy, PasswordPolicy};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebConfig {
+    /// A session unused for this long ends (seconds).
+    pub session_idle_secs: i64,
+    /// A session ends this long after login whatever happens (seconds).
+    pub session_absolute_secs: i64,
+    /// Set the Secure flag on cookies (serve behind TLS).
+    pub cookie_secure: bool,
+    /// Largest request body accepted (bytes); Excel uploads included.
+    pub max_body_bytes: usize,
+    /// Largest number of rows one Excel import may hold.
+    pub max_import_rows: usize,
+    pub password: PasswordPolicy,
+    pub lockout: LockoutPolicy,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            session_idle_secs: 30 * 60,
+            session_absolute_secs: 12 * 3600,
+            cookie_secure: false,
+            max_body_bytes: 10 * 1024 * 1024,
+            max_import_rows: 5000,
+            password: PasswordPolicy::default(),
+            lockout: LockoutPolicy::default(),
+        }
+    }
+}

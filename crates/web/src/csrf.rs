@@ -1,0 +1,159 @@
+//! CSRF protection for every state-changing browser request: the form
+//! field `_csrf` (or the `x-csrf-token` header, or `?_csrf=` for file
+//! uploads) must equal the session's token. The login form, which has no
+//! session yet, uses a double-submit cookie.
+
+use crate::auth::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie};
+use crate::error::{AppError, PageError};
+use crate::state::AppState;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+fn csrf_error() -> Response {
+    PageError(AppError::new(
+        StatusCode::FORBIDDEN,
+        "csrf_failed",
+        "页面已过期或来源不可信，请刷新页面后重新提交",
+    ))
+    .into_response()
+}
+
+fn form_field(body: &[u8], name: &str) -> Option<String> {
+    url_decode_pairs(body)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+fn url_decode_pairs(body: &[u8]) -> Vec<(String, String)> {
+    let s = String::from_utf8_lossy(body);
+    s.split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 => {
+                match u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Constant-time comparison of two tokens.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+pub async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let expected = if parts.uri.path() == "/login" {
+        cookie(&parts.headers, LOGIN_CSRF_COOKIE).map(str::to_string)
+    } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
+        match state
+            .store
+            .session(token, state.config.session_idle_secs)
+            .await
+        {
+            Ok(Some(s)) => Some(s.csrf_token),
+            // No live session: the handler will send the user to log in.
+            Ok(None) => return next.run(Request::from_parts(parts, body)).await,
+            Err(e) => return PageError(e.into()).into_response(),
+        }
+    } else {
+        return next.run(Request::from_parts(parts, body)).await;
+    };
+    let Some(expected) = expected.filter(|e| !e.is_empty()) else {
+        return csrf_error();
+    };
+    let from_query = parts
+        .uri
+        .query()
+        .and_then(|q| form_field(q.as_bytes(), "_csrf"));
+    let from_header = parts
+        .headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    if let Some(given) = from_query.or(from_header) {
+        if same(&given, &expected) {
+            return next.run(Request::from_parts(parts, body)).await;
+        }
+        return csrf_error();
+    }
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return csrf_error();
+    }
+    let bytes = match axum::body::to_bytes(body, state.config.max_body_bytes).await {
+        Ok(b) => b,
+        Err(_) => {
+            return PageError(AppError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "提交的内容过大",
+            ))
+            .into_response();
+        }
+    };
+    match form_field(&bytes, "_csrf") {
+        Some(given) if same(&given, &expected) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        _ => csrf_error(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_form_fields() {
+        assert_eq!(
+            form_field(b"a=1&_csrf=ab%2Bc+d", "_csrf").as_deref(),
+            Some("ab+c d")
+        );
+        assert_eq!(form_field(b"a=1", "_csrf"), None);
+        assert_eq!(decode("%E5%8D%97"), "南");
+        assert_eq!(decode("100%"), "100%");
+    }
+
+    #[test]
+    fn compares() {
+        assert!(same("abc", "abc"));
+        assert!(!same("abc", "abd"));
+        assert!(!same("abc", "ab"));
+    }
+}

@@ -1,0 +1,321 @@
+//! Excel export of the registry and the import format (same columns).
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use govmedia_domain::account::AccountDraft;
+use govmedia_store::accounts::AccountWithWarnings;
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use std::io::Cursor;
+
+/// Columns of the export, in order. The import reads the same headers
+/// (ID and 检查提示 are ignored on import).
+pub const COLUMNS: &[&str] = &[
+    "ID",
+    "平台",
+    "账号名称",
+    "平台账号ID",
+    "主页地址",
+    "主办单位ID",
+    "主办单位",
+    "负责人",
+    "运营人员",
+    "外包运维",
+    "外包运维单位",
+    "认证主体",
+    "功能定位",
+    "开设日期",
+    "状态",
+    "公务人员职务账号",
+    "开设人",
+    "检查提示",
+];
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "是" } else { "否" }
+}
+
+fn sheet_bytes(rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("账号台账")?;
+    let bold = Format::new().set_bold();
+    for (c, h) in COLUMNS.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        ws.set_column_width(c as u16, if c == 0 { 8 } else { 18 })?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string((r + 1) as u32, c as u16, v)?;
+            }
+        }
+    }
+    wb.save_to_buffer()
+}
+
+/// The registry as an .xlsx file.
+pub fn export(accounts: &[AccountWithWarnings]) -> Result<Vec<u8>, XlsxError> {
+    let rows: Vec<Vec<String>> = accounts
+        .iter()
+        .map(|aw| {
+            let a = &aw.account;
+            vec![
+                a.id.0.to_string(),
+                a.platform.label().into(),
+                a.name.clone(),
+                a.handle.clone(),
+                a.home_url.clone(),
+                a.host_org_id.0.to_string(),
+                a.host_org_name.clone(),
+                a.responsible_person.clone(),
+                a.operators.clone(),
+                yes_no(a.vendor_operated).into(),
+                a.vendor_name.clone(),
+                a.certification_subject.clone(),
+                a.purpose.clone(),
+                a.opened_on.clone().unwrap_or_default(),
+                a.status.label().into(),
+                yes_no(a.personal_official).into(),
+                a.owner_name.clone(),
+                aw.warnings
+                    .iter()
+                    .map(|w| w.kind.label())
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            ]
+        })
+        .collect();
+    sheet_bytes(&rows)
+}
+
+/// An empty file with the headers, to fill in for import.
+pub fn template() -> Result<Vec<u8>, XlsxError> {
+    sheet_bytes(&[])
+}
+
+/// One data row of an import file: the draft, plus the host org given by
+/// id or by name (resolved by the caller within the user's scope).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRow {
+    /// Spreadsheet row number (the header is row 1).
+    pub line: usize,
+    pub draft: AccountDraft,
+    pub host_org_name: String,
+    pub errors: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportError {
+    Unreadable,
+    Empty,
+    MissingColumns(Vec<&'static str>),
+    TooManyRows(usize),
+}
+
+impl ImportError {
+    pub fn message(&self) -> String {
+        match self {
+            ImportError::Unreadable => "无法读取该文件：请上传 .xlsx 格式的 Excel 文件".into(),
+            ImportError::Empty => "文件中没有可导入的数据行".into(),
+            ImportError::MissingColumns(c) => format!("缺少必需的列：{}", c.join("、")),
+            ImportError::TooManyRows(max) => format!("单次最多导入 {max} 行，请拆分文件"),
+        }
+    }
+}
+
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => yes_no(*b).into(),
+        Data::DateTime(dt) => excel_date(dt.as_f64()),
+        Data::DateTimeIso(s) => s.chars().take(10).collect(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(_) => String::new(),
+    }
+}
+
+/// Excel's serial day number (1900 system) as YYYY-MM-DD.
+fn excel_date(serial: f64) -> String {
+    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30);
+    match base.and_then(|b| b.checked_add_signed(chrono::Duration::days(serial.floor() as i64))) {
+        Some(d) => d.to_string(),
+        None => String::new(),
+    }
+}
+
+fn parse_bool(s: &str) -> Result<bool, ()> {
+    match s.trim() {
+        "" | "否" | "no" | "false" | "0" | "N" | "n" => Ok(false),
+        "是" | "yes" | "true" | "1" | "Y" | "y" => Ok(true),
+        _ => Err(()),
+    }
+}
+
+/// Reads an import file. Structural problems fail the whole file; cell
+/// problems are collected per row in `ImportRow::errors`.
+pub fn parse_import(bytes: &[u8], max_rows: usize) -> Result<Vec<ImportRow>, ImportError> {
+    let mut wb: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| ImportError::Unreadable)?;
+    let range = match wb.worksheet_range_at(0) {
+        Some(Ok(r)) => r,
+        _ => return Err(ImportError::Unreadable),
+    };
+    let mut rows = range.rows();
+    let header: Vec<String> = rows
+        .next()
+        .ok_or(ImportError::Empty)?
+        .iter()
+        .map(cell_text)
+        .collect();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let required = ["平台", "账号名称", "负责人"];
+    let missing: Vec<&'static str> = required
+        .iter()
+        .copied()
+        .filter(|c| col(c).is_none())
+        .chain((col("主办单位ID").is_none() && col("主办单位").is_none()).then_some("主办单位"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ImportError::MissingColumns(missing));
+    }
+    let mut out = Vec::new();
+    for (i, row) in rows.enumerate() {
+        let get = |name: &str| {
+            col(name)
+                .and_then(|c| row.get(c))
+                .map(cell_text)
+                .unwrap_or_default()
+        };
+        if row.iter().all(|c| cell_text(c).is_empty()) {
+            continue;
+        }
+        if out.len() >= max_rows {
+            return Err(ImportError::TooManyRows(max_rows));
+        }
+        let mut errors = Vec::new();
+        let mut flag = |name: &str| match parse_bool(&get(name)) {
+            Ok(b) => b,
+            Err(()) => {
+                errors.push(format!("“{name}”只能填“是”或“否”"));
+                false
+            }
+        };
+        let vendor_operated = flag("外包运维");
+        let personal_official = flag("公务人员职务账号");
+        out.push(ImportRow {
+            line: i + 2,
+            draft: AccountDraft {
+                platform: get("平台"),
+                name: get("账号名称"),
+                handle: get("平台账号ID"),
+                home_url: get("主页地址"),
+                host_org_id: get("主办单位ID"),
+                responsible_person: get("负责人"),
+                operators: get("运营人员"),
+                vendor_operated,
+                vendor_name: get("外包运维单位"),
+                certification_subject: get("认证主体"),
+                purpose: get("功能定位"),
+                opened_on: get("开设日期"),
+                status: get("状态"),
+                personal_official,
+                owner_name: get("开设人"),
+            },
+            host_org_name: get("主办单位"),
+            errors,
+        });
+    }
+    if out.is_empty() {
+        return Err(ImportError::Empty);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_round_trips_headers() {
+        let bytes = template().unwrap();
+        assert_eq!(parse_import(&bytes, 10), Err(ImportError::Empty));
+    }
+
+    #[test]
+    fn garbage_is_unreadable() {
+        assert_eq!(parse_import(b"not a zip", 10), Err(ImportError::Unreadable));
+        assert_eq!(
+            parse_import(b"PK\x03\x04broken", 10),
+            Err(ImportError::Unreadable)
+        );
+    }
+
+    #[test]
+    fn reads_rows_and_flags_bad_booleans() {
+        let rows = vec![
+            vec![
+                "",
+                "抖音",
+                "南昌人社",
+                "",
+                "",
+                "3",
+                "",
+                "张三",
+                "",
+                "是",
+                "某公司",
+                "",
+                "",
+                "2024-01-02",
+                "运营中",
+                "否",
+                "",
+                "",
+            ],
+            vec![
+                "",
+                "微博",
+                "X",
+                "",
+                "",
+                "",
+                "南昌市人力资源和社会保障局",
+                "李四",
+                "",
+                "也许",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+        ]
+        .into_iter()
+        .map(|r| r.into_iter().map(String::from).collect())
+        .collect::<Vec<Vec<String>>>();
+        let bytes = sheet_bytes(&rows).unwrap();
+        let parsed = parse_import(&bytes, 10).unwrap();
+        assert_eq!(parsed.len(), 2);
+        assert_eq!(parsed[0].line, 2);
+        assert_eq!(parsed[0].draft.platform, "抖音");
+        assert!(parsed[0].draft.vendor_operated);
+        assert_eq!(parsed[0].draft.opened_on, "2024-01-02");
+        assert!(parsed[0].errors.is_empty());
+        assert_eq!(parsed[1].host_org_name, "南昌市人力资源和社会保障局");
+        assert_eq!(parsed[1].errors.len(), 1);
+        assert_eq!(parse_import(&bytes, 1), Err(ImportError::TooManyRows(1)));
+    }
+
+    #[test]
+    fn serial_dates() {
+        assert_eq!(excel_date(45658.0), "2025-01-01");
+    }
+}

@@ -1,0 +1,58 @@
+//! Display helpers: times in China Standard Time (UTC+8, no DST).
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
+
+pub fn cst() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
+}
+
+/// "2026-11-28 16:40" for Unix seconds.
+pub fn ts(secs: i64) -> String {
+    match DateTime::from_timestamp(secs, 0) {
+        Some(t) => t.with_timezone(&cst()).format("%Y-%m-%d %H:%M").to_string(),
+        None => String::new(),
+    }
+}
+
+/// "2026-11-28 16:40:05" for Unix milliseconds.
+pub fn ts_ms(ms: i64) -> String {
+    match DateTime::from_timestamp_millis(ms) {
+        Some(t) => t
+            .with_timezone(&cst())
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string(),
+        None => String::new(),
+    }
+}
+
+pub fn rfc3339(secs: i64) -> String {
+    DateTime::from_timestamp(secs, 0)
+        .map(|t| t.with_timezone(&cst()).to_rfc3339())
+        .unwrap_or_default()
+}
+
+/// Today's date in China.
+pub fn today() -> NaiveDate {
+    Utc::now().with_timezone(&cst()).date_naive()
+}
+
+/// Start of a local date as Unix milliseconds.
+pub fn date_start_ms(d: NaiveDate) -> i64 {
+    d.and_hms_opt(0, 0, 0)
+        .and_then(|t| cst().from_local_datetime(&t).single())
+        .map(|t| t.timestamp_millis())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_in_china_time() {
+        assert_eq!(ts(0), "1970-01-01 08:00");
+        assert_eq!(ts_ms(1_000), "1970-01-01 08:00:01");
+        let d = NaiveDate::from_ymd_opt(1970, 1, 2).unwrap_or_default();
+        assert_eq!(date_start_ms(d), 16 * 3600 * 1000);
+    }
+}

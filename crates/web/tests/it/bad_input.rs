@@ -1,0 +1,164 @@
+//! Bad input gets a clear 4xx and changes nothing.
+
+use crate::client::*;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use govmedia_store::Store;
+use govmedia_store::both_backends;
+
+both_backends!(bad_api_bodies, async |store: Store| {
+    let app = app(store).await;
+    let t = app.token("nc_editor").await;
+    let n = account_count(&app.store).await;
+    let nc_org = org_id(&app.store, NC).await;
+    let cases: Vec<(String, StatusCode, &str)> = vec![
+        ("{\"platform\": ".into(), StatusCode::BAD_REQUEST, "malformed_json"),
+        (serde_json::json!({"platform": "weibo", "name": "x", "host_org_id": nc_org, "responsible_person": "x", "evil": 1}).to_string(), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        (serde_json::json!({"platform": "myspace", "name": "x", "host_org_id": nc_org, "responsible_person": "x"}).to_string(), StatusCode::UNPROCESSABLE_ENTITY, "invalid_platform"),
+        (serde_json::json!({"platform": "weibo", "name": "x", "host_org_id": "abc", "responsible_person": "x"}).to_string(), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        (serde_json::json!({"platform": "weibo", "name": "", "host_org_id": nc_org, "responsible_person": "x"}).to_string(), StatusCode::UNPROCESSABLE_ENTITY, "required"),
+        (serde_json::json!({"platform": "weibo", "name": "x", "host_org_id": nc_org, "responsible_person": "x", "status": "deleted"}).to_string(), StatusCode::UNPROCESSABLE_ENTITY, "invalid_status"),
+    ];
+    for (body, status, code) in cases {
+        let r = app
+            .send(json_req("POST", "/api/v1/accounts", Some(&t), &body))
+            .await;
+        assert_eq!(r.status, status, "{body}: {}", r.text());
+        assert_eq!(r.json()["code"], code, "{body}");
+        assert!(!r.json()["message"].as_str().unwrap().is_empty());
+    }
+    // Oversize body.
+    let huge = format!(
+        "{{\"platform\":\"weibo\",\"name\":\"{}\"}}",
+        "x".repeat(11 * 1024 * 1024)
+    );
+    let r = app
+        .send(json_req("POST", "/api/v1/accounts", Some(&t), &huge))
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.json()["code"], "body_too_large");
+    // Wrong content type.
+    let r = app
+        .send(
+            Request::post("/api/v1/accounts")
+                .header(header::AUTHORIZATION, format!("Bearer {t}"))
+                .body(Body::from("{}"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // Bad query values.
+    for q in [
+        "platform=myspace",
+        "page=0",
+        "per_page=1000",
+        "status=x",
+        "warning=y",
+        "org=abc",
+        "bogus=1",
+    ] {
+        let r = app.get_api(&t, &format!("/api/v1/accounts?{q}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}");
+    }
+    let r = app.get_api(&t, "/api/v1/accounts/abc").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["code"], "invalid_id");
+    assert_eq!(account_count(&app.store).await, n, "nothing was written");
+});
+
+both_backends!(bad_excel_imports_nothing, async |store: Store| {
+    let app = app(store).await;
+    let b = app.browser("nc_editor").await;
+    let n = account_count(&app.store).await;
+    // Not an Excel file at all.
+    let r = app
+        .send(multipart(
+            &b,
+            "/accounts/import",
+            b"PK\x03\x04 this is not a workbook",
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("无法读取该文件"), "{}", r.text());
+    // One good row and two bad rows: nothing imported, each bad row named.
+    let file = xlsx(&[
+        vec!["", "微博", "南昌人社新号", "", "", "", NC, "张三"],
+        vec!["", "火星台", "南昌人社", "", "", "", NC, "李四"],
+        vec!["", "抖音", "南昌人社", "", "", "", "不存在的单位", "王五"],
+    ]);
+    let r = app.send(multipart(&b, "/accounts/import", &file)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text();
+    assert!(page.contains("共有 2 行存在问题"), "{page}");
+    assert!(page.contains("<td>3</td>") && page.contains("<td>4</td>"));
+    assert!(page.contains("请选择有效的平台"));
+    assert!(page.contains("不存在的单位"));
+    assert_eq!(account_count(&app.store).await, n);
+    // Missing columns.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet().write_string(0, 0, "名称").unwrap();
+    let r = app
+        .send(multipart(
+            &b,
+            "/accounts/import",
+            &wb.save_to_buffer().unwrap(),
+        ))
+        .await;
+    assert!(r.text().contains("缺少必需的列"));
+    // A good file imports every row.
+    let file = xlsx(&[
+        vec!["", "微博", "南昌人社新号", "", "", "", NC, "张三"],
+        vec![
+            "",
+            "抖音",
+            "青山湖人社",
+            "",
+            "",
+            "",
+            "青山湖区人力资源和社会保障局",
+            "李四",
+            "",
+            "否",
+            "",
+            "青山湖区人力资源和社会保障局",
+            "",
+            "2024-03-01",
+            "运营中",
+        ],
+    ]);
+    let r = app.send(multipart(&b, "/accounts/import", &file)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(account_count(&app.store).await, n + 2);
+});
+
+both_backends!(
+    bad_forms_keep_input_and_change_nothing,
+    async |store: Store| {
+        let app = app(store).await;
+        let b = app.browser("nc_editor").await;
+        let n = account_count(&app.store).await;
+        let nc_org = org_id(&app.store, NC).await.to_string();
+        let r = app
+            .send(b.post(
+                "/accounts",
+                &[
+                    ("platform", "weibo"),
+                    ("name", "南昌<script>"),
+                    ("host_org_id", &nc_org),
+                    ("responsible_person", ""),
+                    ("opened_on", "2025-13-01"),
+                ],
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let page = r.text();
+        assert!(page.contains("请填写负责人"));
+        assert!(page.contains("开设日期格式应为"));
+        assert!(
+            page.contains("南昌&lt;script&gt;") || page.contains("南昌&#60;script&#62;"),
+            "input kept and escaped: {page}"
+        );
+        assert!(!page.contains("南昌<script>"));
+        assert_eq!(account_count(&app.store).await, n);
+    }
+);

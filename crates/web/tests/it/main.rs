@@ -1,0 +1,9 @@
+//! HTTP integration tests of the whole app, each on SQLite and (when
+//! GOVMEDIA_TEST_PG_URL is set) on PostgreSQL.
+
+mod api;
+mod bad_input;
+mod client;
+mod pages;
+mod scope;
+mod security;

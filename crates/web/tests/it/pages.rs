@@ -1,0 +1,124 @@
+//! Every main page renders for the roles that may see it, in Chinese.
+
+use crate::client::*;
+use axum::http::StatusCode;
+use govmedia_store::Store;
+use govmedia_store::both_backends;
+
+both_backends!(main_pages_render, async |store: Store| {
+    let app = app(store).await;
+    let nc_id = nanchang_account(&app.store).await;
+    let admin = app.browser("admin").await;
+    let center = app.browser("center").await;
+    for (b, path, needle) in [
+        (&center, "/".to_string(), "存在提示的账号"),
+        (&center, "/accounts".to_string(), "账号台账"),
+        (
+            &center,
+            "/accounts?warning=certification_mismatch".to_string(),
+            "认证主体不符",
+        ),
+        (&center, format!("/accounts/{nc_id}"), "变更记录"),
+        (&center, format!("/accounts/{nc_id}/edit"), "编辑账号"),
+        (&center, "/accounts/new".to_string(), "登记新账号"),
+        (&center, "/accounts/import".to_string(), "导入模板"),
+        (&center, "/orgs".to_string(), "宣传中心"),
+        (&center, "/audit".to_string(), "审计日志"),
+        (&center, "/tokens".to_string(), "API 令牌"),
+        (&center, "/filings".to_string(), "正在建设中"),
+        (&admin, "/users".to_string(), "用户管理"),
+        (&admin, "/orgs/new".to_string(), "新增单位"),
+        (&admin, "/password".to_string(), "修改密码"),
+    ] {
+        let r = app.send(b.get(&path)).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text());
+        let text = r.text();
+        assert!(text.contains("<html lang=\"zh-CN\">"), "{path}");
+        assert!(text.contains(needle), "{path} lacks {needle}");
+    }
+    let r = app.send(center.get("/accounts/import-template.xlsx")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.starts_with(b"PK"));
+    // Unknown ids are a Chinese 404 page.
+    let r = app.send(center.get("/accounts/999999")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.text().contains("未找到"));
+});
+
+both_backends!(orgs_can_be_created_and_moved, async |store: Store| {
+    let app = app(store).await;
+    let admin = app.browser("admin").await;
+    let nc = org_id(&app.store, NC).await.to_string();
+    let r = app
+        .send(admin.post(
+            "/orgs",
+            &[
+                ("name", "南昌市人社局宣传科"),
+                ("kind", "division"),
+                ("level", "city"),
+                ("region", "南昌市"),
+                ("parent_id", &nc),
+            ],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let created = app.store.org_by_name("南昌市人社局宣传科").await.unwrap();
+    assert!(
+        created
+            .path
+            .starts_with(&app.store.org_by_name(NC).await.unwrap().path)
+    );
+    // Same name under the same parent is refused with a message.
+    let r = app
+        .send(admin.post(
+            "/orgs",
+            &[
+                ("name", "南昌市人社局宣传科"),
+                ("kind", "division"),
+                ("level", "city"),
+                ("parent_id", &nc),
+            ],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("已有名为"));
+    // An editor may not manage orgs.
+    let editor = app.browser("nc_editor").await;
+    assert_eq!(
+        app.send(editor.get("/orgs/new")).await.status,
+        StatusCode::FORBIDDEN
+    );
+});
+
+both_backends!(
+    account_edit_through_pages_records_history,
+    async |store: Store| {
+        let app = app(store).await;
+        let b = app.browser("nc_editor").await;
+        let nc_id = nanchang_account(&app.store).await;
+        let nc_org = org_id(&app.store, NC).await.to_string();
+        let r = app
+            .send(b.post(
+                &format!("/accounts/{nc_id}"),
+                &[
+                    ("platform", "weibo"),
+                    ("name", "南昌人社发布"),
+                    ("host_org_id", &nc_org),
+                    ("responsible_person", "赵六"),
+                    ("status", "active"),
+                    ("version", "1"),
+                ],
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let page = app.send(b.get(&format!("/accounts/{nc_id}"))).await.text();
+        assert!(
+            page.contains("负责人：") && page.contains("→ 赵六"),
+            "history shows the change"
+        );
+        assert!(
+            page.contains("跨平台名称不一致"),
+            "the new name differs from the other platforms"
+        );
+    }
+);

@@ -1,0 +1,195 @@
+//! CSRF, sessions, forced password change, login form, administration.
+
+use crate::client::*;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use govmedia_store::Store;
+use govmedia_store::both_backends;
+
+both_backends!(csrf_is_required_on_every_form, async |store: Store| {
+    let app = app(store).await;
+    let b = app.browser("nc_editor").await;
+    let n = account_count(&app.store).await;
+    let nc_org = org_id(&app.store, NC).await.to_string();
+    let fields = [
+        ("platform", "weibo"),
+        ("name", "南昌人社"),
+        ("host_org_id", nc_org.as_str()),
+        ("responsible_person", "x"),
+    ];
+    let r = app.send(b.post_raw("/accounts", &form(&fields))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text().contains("页面已过期"));
+    let mut with_wrong = vec![("_csrf", "0000")];
+    with_wrong.extend_from_slice(&fields);
+    let r = app.send(b.post_raw("/accounts", &form(&with_wrong))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Logout without the token is refused too.
+    let r = app.send(b.post_raw("/logout", "")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(account_count(&app.store).await, n);
+    // With the token it works.
+    let r = app.send(b.post("/accounts", &fields)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(account_count(&app.store).await, n + 1);
+});
+
+both_backends!(login_form_sets_a_strict_cookie, async |store: Store| {
+    let app = app(store).await;
+    let r = app
+        .send(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
+    let csrf_cookie = r
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let csrf = csrf_cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .split('=')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let post = |password: &str| {
+        Request::post("/login")
+            .header(header::COOKIE, format!("gm_login_csrf={csrf}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form(&[
+                ("_csrf", &csrf),
+                ("username", "nc_editor"),
+                ("password", password),
+                ("next", "//evil.example/"),
+            ])))
+            .unwrap()
+    };
+    let r = app.send(post("wrong")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text().contains("用户名或密码错误"));
+    let r = app.send(post(PW)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/", "off-site next is ignored");
+    let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    // Without the double-submit cookie the login form is refused.
+    let r = app
+        .send(
+            Request::post("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form(&[
+                    ("_csrf", &csrf),
+                    ("username", "nc_editor"),
+                    ("password", PW),
+                ])))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+});
+
+both_backends!(idle_sessions_end, async |store: Store| {
+    let app = app(store).await;
+    let b = app.browser("nc_editor").await;
+    assert_eq!(app.send(b.get("/accounts")).await.status, StatusCode::OK);
+    app.store.age_session(b.session_id, 31 * 60).await.unwrap();
+    let r = app.send(b.get("/accounts")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().starts_with("/login?next="));
+});
+
+both_backends!(created_users_must_change_password, async |store: Store| {
+    let app = app(store).await;
+    let admin = app.browser("admin").await;
+    let nc_org = org_id(&app.store, NC).await.to_string();
+    let r = app
+        .send(admin.post(
+            "/users",
+            &[
+                ("username", "zhangsan"),
+                ("display_name", "张三"),
+                ("org_id", &nc_org),
+                ("role", "editor"),
+                ("scope", ""),
+            ],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let page = r.text();
+    let start = page.find("<code id=\"secret\">").unwrap() + "<code id=\"secret\">".len();
+    let password = page[start..].split('<').next().unwrap().to_string();
+    assert!(password.len() >= 8);
+    // API use is blocked until the password is changed.
+    let body = serde_json::json!({"username": "zhangsan", "password": password}).to_string();
+    let t = app
+        .send(json_req("POST", "/api/v1/auth/login", None, &body))
+        .await
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = app.get_api(&t, "/api/v1/accounts").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.json()["code"], "password_change_required");
+    // Pages send the user to the password page.
+    let b = app.browser("zhangsan").await;
+    let r = app.send(b.get("/accounts")).await;
+    assert_eq!(r.location(), "/password");
+    // A weak new password is refused, a good one accepted.
+    let r = app
+        .send(b.post(
+            "/password",
+            &[
+                ("current", &password),
+                ("new_password", "abcdefgh"),
+                ("confirm", "abcdefgh"),
+            ],
+        ))
+        .await;
+    assert!(r.text().contains("至少3类"));
+    let r = app
+        .send(b.post(
+            "/password",
+            &[
+                ("current", &password),
+                ("new_password", "New-Pass-2026"),
+                ("confirm", "New-Pass-2026"),
+            ],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.send(b.get("/accounts")).await.status, StatusCode::OK);
+    // Duplicate usernames are refused with a message.
+    let r = app
+        .send(admin.post(
+            "/users",
+            &[
+                ("username", "zhangsan"),
+                ("display_name", "张三"),
+                ("org_id", &nc_org),
+                ("role", "editor"),
+            ],
+        ))
+        .await;
+    assert!(r.text().contains("已存在"));
+});
+
+both_backends!(only_auditors_read_the_audit_log, async |store: Store| {
+    let app = app(store).await;
+    let editor = app.browser("nc_editor").await;
+    assert_eq!(
+        app.send(editor.get("/audit")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let center = app.browser("center").await;
+    let r = app.send(center.get("/audit?action=demo")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text().contains("demo.seed"));
+    let r = app.send(center.get("/audit?from=2020-13-01")).await;
+    assert!(r.text().contains("日期格式应为"));
+});
