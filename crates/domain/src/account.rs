@@ -284,6 +284,54 @@ pub struct AccountRow {
     pub created_by: Option<UserId>,
 }
 
+/// Chinese label of an account field, for history and error reports.
+pub fn field_label(field: &str) -> &str {
+    match field {
+        "platform" => "平台",
+        "name" => "账号名称",
+        "handle" => "平台账号ID",
+        "home_url" => "主页地址",
+        "host_org_id" => "主办单位",
+        "responsible_person" => "负责人",
+        "operators" => "运营人员",
+        "vendor_operated" => "外包运维",
+        "vendor_name" => "外包运维单位",
+        "certification_subject" => "认证主体",
+        "purpose" => "功能定位",
+        "opened_on" => "开设日期",
+        "status" => "状态",
+        "personal_official" => "公务人员职务账号",
+        "owner_name" => "开设人",
+        other => other,
+    }
+}
+
+impl AccountInput {
+    /// Field values as text, in a fixed order, for change history.
+    pub fn field_values(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("platform", self.platform.code().to_string()),
+            ("name", self.name.clone()),
+            ("handle", self.handle.clone()),
+            ("home_url", self.home_url.clone()),
+            ("host_org_id", self.host_org_id.0.to_string()),
+            ("responsible_person", self.responsible_person.clone()),
+            ("operators", self.operators.clone()),
+            ("vendor_operated", self.vendor_operated.to_string()),
+            ("vendor_name", self.vendor_name.clone()),
+            ("certification_subject", self.certification_subject.clone()),
+            ("purpose", self.purpose.clone()),
+            (
+                "opened_on",
+                self.opened_on.map(|d| d.to_string()).unwrap_or_default(),
+            ),
+            ("status", self.status.code().to_string()),
+            ("personal_official", self.personal_official.to_string()),
+            ("owner_name", self.owner_name.clone()),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,53 +396,5 @@ mod tests {
         d.opened_on = "2025-02-28".into();
         d.home_url = "not a url".into();
         assert!(d.parse(today()).is_err());
-    }
-}
-
-/// Chinese label of an account field, for history and error reports.
-pub fn field_label(field: &str) -> &str {
-    match field {
-        "platform" => "平台",
-        "name" => "账号名称",
-        "handle" => "平台账号ID",
-        "home_url" => "主页地址",
-        "host_org_id" => "主办单位",
-        "responsible_person" => "负责人",
-        "operators" => "运营人员",
-        "vendor_operated" => "外包运维",
-        "vendor_name" => "外包运维单位",
-        "certification_subject" => "认证主体",
-        "purpose" => "功能定位",
-        "opened_on" => "开设日期",
-        "status" => "状态",
-        "personal_official" => "公务人员职务账号",
-        "owner_name" => "开设人",
-        other => other,
-    }
-}
-
-impl AccountInput {
-    /// Field values as text, in a fixed order, for change history.
-    pub fn field_values(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("platform", self.platform.code().to_string()),
-            ("name", self.name.clone()),
-            ("handle", self.handle.clone()),
-            ("home_url", self.home_url.clone()),
-            ("host_org_id", self.host_org_id.0.to_string()),
-            ("responsible_person", self.responsible_person.clone()),
-            ("operators", self.operators.clone()),
-            ("vendor_operated", self.vendor_operated.to_string()),
-            ("vendor_name", self.vendor_name.clone()),
-            ("certification_subject", self.certification_subject.clone()),
-            ("purpose", self.purpose.clone()),
-            (
-                "opened_on",
-                self.opened_on.map(|d| d.to_string()).unwrap_or_default(),
-            ),
-            ("status", self.status.code().to_string()),
-            ("personal_official", self.personal_official.to_string()),
-            ("owner_name", self.owner_name.clone()),
-        ]
     }
 }

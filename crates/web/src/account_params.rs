@@ -139,6 +139,11 @@ impl ListParams {
     }
 }
 
+/// Valid import rows with their spreadsheet row numbers.
+pub type ImportRows = Vec<(usize, AccountInput)>;
+/// Problems by spreadsheet row number.
+pub type RowErrors = Vec<(usize, String)>;
+
 /// Resolves each import row's host org (by id, else by unique name) among
 /// the orgs the user may create accounts for, and validates the row.
 /// Returns the valid inputs, or every row's problems.
@@ -146,7 +151,7 @@ pub fn resolve_import(
     rows: Vec<ImportRow>,
     orgs: &[OrgRecord],
     today: chrono::NaiveDate,
-) -> Result<Vec<(usize, AccountInput)>, Vec<(usize, String)>> {
+) -> Result<ImportRows, RowErrors> {
     let mut ok = Vec::new();
     let mut errors = Vec::new();
     for mut row in rows {

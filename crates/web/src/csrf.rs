@@ -37,19 +37,25 @@ fn url_decode_pairs(body: &[u8]) -> Vec<(String, String)> {
 }
 
 fn decode(s: &str) -> String {
+    fn hex(b: u8) -> Option<u8> {
+        (b as char).to_digit(16).map(|d| d as u8)
+    }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 => {
-                match u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                    Ok(b) => {
-                        out.push(b);
+            b'%' => {
+                match (
+                    bytes.get(i + 1).copied().and_then(hex),
+                    bytes.get(i + 2).copied().and_then(hex),
+                ) {
+                    (Some(h), Some(l)) => {
+                        out.push(h * 16 + l);
                         i += 2;
                     }
-                    Err(_) => out.push(b'%'),
+                    _ => out.push(b'%'),
                 }
             }
             b => out.push(b),
@@ -148,6 +154,8 @@ mod tests {
         assert_eq!(form_field(b"a=1", "_csrf"), None);
         assert_eq!(decode("%E5%8D%97"), "南");
         assert_eq!(decode("100%"), "100%");
+        assert_eq!(decode("%E5"), "\u{FFFD}");
+        assert_eq!(decode("%南"), "%南");
     }
 
     #[test]

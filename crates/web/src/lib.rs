@@ -35,6 +35,31 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Logs each request once, in a span keyed by the route template (so
+/// `/accounts/{id}` groups every account), with status and duration.
+pub async fn trace_requests(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use tracing::Instrument;
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_default();
+    let span = tracing::info_span!("request", method = %req.method(), route = %route);
+    let start = std::time::Instant::now();
+    let res = next.run(req).instrument(span.clone()).await;
+    let status = res.status().as_u16();
+    let ms = start.elapsed().as_millis() as u64;
+    if status >= 500 {
+        tracing::error!(parent: &span, status, ms, "request failed");
+    } else {
+        tracing::info!(parent: &span, status, ms, "request");
+    }
+    res
+}
+
 /// Headers every response carries: no framing, no sniffing, a strict
 /// content security policy (everything is served from this origin).
 async fn security_headers(

@@ -1,6 +1,8 @@
 //! Store conformance tests: each runs on SQLite, and on PostgreSQL when
 //! GOVMEDIA_TEST_PG_URL is set.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use govmedia_domain::audit::ChainBreak;
 use govmedia_domain::auth::{Permission, Scope};
 use govmedia_domain::password::LockoutPolicy;

@@ -16,6 +16,7 @@ pub fn router() -> Router<AppState> {
         .merge(accounts::router())
         .merge(orgs::router())
         .merge(openapi::router())
+        .route_layer(axum::middleware::from_fn(crate::trace_requests))
         .fallback(|| async {
             AppError::new(
                 axum::http::StatusCode::NOT_FOUND,

@@ -192,6 +192,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(audit::router())
         .merge(tokens::router())
         .merge(soon::router())
+        .route_layer(axum::middleware::from_fn(crate::trace_requests))
         .layer(axum::middleware::from_fn_with_state(
             state,
             crate::csrf::protect,

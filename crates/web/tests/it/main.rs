@@ -1,6 +1,8 @@
 //! HTTP integration tests of the whole app, each on SQLite and (when
 //! GOVMEDIA_TEST_PG_URL is set) on PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod api;
 mod bad_input;
 mod client;

@@ -1,0 +1,143 @@
+//! The binary as an operator uses it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use govmedia_store::Store;
+use std::process::{Command, Output};
+
+fn govmedia(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_govmedia"))
+        .args(args)
+        .env("GOVMEDIA_DATABASE_URL", db)
+        .env_remove("GOVMEDIA_DEMO_PASSWORD")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn temp_db() -> (String, std::path::PathBuf) {
+    let path = std::env::temp_dir().join(format!(
+        "govmedia-cli-{}.db",
+        govmedia_store::secrets::random_token(6)
+    ));
+    (format!("sqlite://{}", path.display()), path)
+}
+
+#[test]
+fn help_lists_every_subcommand() {
+    let o = govmedia("sqlite::memory:", &["--help"]);
+    let text = stdout(&o);
+    for c in ["serve", "migrate", "init", "user", "audit"] {
+        assert!(text.contains(c), "{c} missing from --help");
+    }
+}
+
+#[tokio::test]
+async fn audit_verify_names_the_altered_row() {
+    let (url, path) = temp_db();
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    store.seed_demo("Demo-Pass-2026").await.unwrap();
+    let o = govmedia(&url, &["audit", "verify"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("entries verified"));
+    sqlx::query("DROP TRIGGER audit_log_no_update")
+        .execute(&store.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_log SET username = 'mallory' WHERE id = 7")
+        .execute(&store.pool)
+        .await
+        .unwrap();
+    store.close().await;
+    let o = govmedia(&url, &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("第 7 条"), "{}", stdout(&o));
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn init_then_user_lifecycle() {
+    let (url, path) = temp_db();
+    let o = govmedia(
+        &url,
+        &[
+            "init",
+            "--org",
+            "江西省人力资源和社会保障厅",
+            "--region",
+            "江西省",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("初始密码"));
+    // init only works on an empty database.
+    assert!(!govmedia(&url, &["init", "--org", "x"]).status.success());
+    let o = govmedia(
+        &url,
+        &[
+            "user",
+            "create",
+            "--username",
+            "zhang",
+            "--name",
+            "张三",
+            "--org",
+            "江西省人力资源和社会保障厅",
+            "--role",
+            "editor",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = govmedia(
+        &url,
+        &[
+            "user",
+            "create",
+            "--username",
+            "li",
+            "--name",
+            "李四",
+            "--org",
+            "不存在",
+            "--role",
+            "editor",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no such org"));
+    assert!(govmedia(&url, &["user", "lock", "zhang"]).status.success());
+    assert!(
+        govmedia(&url, &["user", "unlock", "zhang"])
+            .status
+            .success()
+    );
+    assert!(
+        govmedia(&url, &["user", "passwd", "zhang"])
+            .status
+            .success()
+    );
+    assert!(
+        !govmedia(&url, &["user", "unlock", "nobody"])
+            .status
+            .success()
+    );
+    let o = govmedia(&url, &["audit", "verify"]);
+    assert!(o.status.success());
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn bad_configuration_is_reported() {
+    let o = Command::new(env!("CARGO_BIN_EXE_govmedia"))
+        .args(["migrate"])
+        .env("GOVMEDIA_SESSION_IDLE_SECS", "soon")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("GOVMEDIA_SESSION_IDLE_SECS"));
+}

@@ -1,0 +1,111 @@
+//! Property tests of the domain rules.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::NaiveDate;
+use govmedia_domain::account::{AccountDraft, AccountRow, AccountStatus};
+use govmedia_domain::auth::{Assignment, DataScope, Permission, Principal, Role};
+use govmedia_domain::checks::{WarningKind, check_accounts};
+use govmedia_domain::org::{child_path, path_ids, path_within};
+use govmedia_domain::platform::Platform;
+use govmedia_domain::text::normalize_name;
+use govmedia_domain::{AccountId, OrgId, UserId};
+use proptest::prelude::*;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+}
+
+proptest! {
+    #[test]
+    fn normalize_is_idempotent(s in "\\PC{0,40}") {
+        let once = normalize_name(&s);
+        prop_assert_eq!(normalize_name(&once), once);
+    }
+
+    #[test]
+    fn paths_nest(ids in proptest::collection::vec(1i64..10_000, 1..8)) {
+        let mut path: Option<String> = None;
+        let mut all = Vec::new();
+        for id in &ids {
+            let p = child_path(path.as_deref(), OrgId(*id));
+            all.push(p.clone());
+            path = Some(p);
+        }
+        let leaf = path.unwrap();
+        prop_assert_eq!(path_ids(&leaf), ids.iter().map(|i| OrgId(*i)).collect::<Vec<_>>());
+        for ancestor in &all {
+            prop_assert!(path_within(&leaf, ancestor));
+        }
+    }
+
+    /// A subtree assignment reaches exactly the orgs whose path starts with
+    /// the anchor's; own-org reaches only the anchor; nothing grants a
+    /// permission the role does not hold.
+    #[test]
+    fn scope_matches_tree(anchor in 1i64..50, other in 1i64..50, child in 51i64..100, role_i in 0usize..9) {
+        let role = Role::ALL[role_i];
+        let anchor_path = format!("/1/{anchor}/");
+        let mk = |scope| Principal {
+            user_id: UserId(1), username: "u".into(), display_name: "u".into(), org_id: OrgId(anchor),
+            org_name: "x".into(), restrict_path: None,
+            assignments: vec![Assignment { role, scope, org_id: OrgId(anchor), org_path: anchor_path.clone() }],
+        };
+        let child_path = format!("{anchor_path}{child}/");
+        let other_path = format!("/1/{other}/");
+        for perm in Permission::ALL {
+            let granted = role.permissions().contains(&perm);
+            let sub = mk(DataScope::Subtree);
+            prop_assert_eq!(sub.allows_org(perm, OrgId(child), &child_path), granted);
+            prop_assert_eq!(sub.allows_org(perm, OrgId(other), &other_path), granted && other == anchor);
+            let own = mk(DataScope::OwnOrg);
+            prop_assert_eq!(own.allows_org(perm, OrgId(child), &child_path), false);
+            prop_assert_eq!(own.allows_org(perm, OrgId(anchor), &anchor_path), granted);
+        }
+    }
+
+    #[test]
+    fn draft_parsing_never_panics(platform in "\\PC{0,12}", name in "\\PC{0,60}", org in "\\PC{0,6}", date in "\\PC{0,12}", url in "\\PC{0,30}") {
+        let d = AccountDraft { platform, name, host_org_id: org, opened_on: date, home_url: url, responsible_person: "张三".into(), ..Default::default() };
+        if let Ok(a) = d.parse(today()) {
+            prop_assert!(!a.name.is_empty() && a.name.chars().count() <= 50);
+            prop_assert!(a.opened_on.is_none_or(|d| d <= today()));
+        }
+    }
+
+    /// Checks never panic, closed accounts never warn, and a host with one
+    /// account per platform, all named alike and certified correctly, gets
+    /// no cross-account warning.
+    #[test]
+    fn checks_are_consistent(specs in proptest::collection::vec((0usize..11, 0i64..4, 0usize..3, any::<bool>()), 0..30)) {
+        let names = ["南昌人社", "南昌就业", "美食"];
+        let rows: Vec<AccountRow> = specs.iter().enumerate().map(|(i, (p, host, n, closed))| AccountRow {
+            id: AccountId(i as i64 + 1),
+            platform: Platform::ALL[*p],
+            name: names[*n].into(),
+            host_org_id: OrgId(*host),
+            host_org_name: "南昌市人力资源和社会保障局".into(),
+            host_org_region: "南昌市".into(),
+            certification_subject: "南昌市人力资源和社会保障局".into(),
+            status: if *closed { AccountStatus::Closed } else { AccountStatus::Active },
+            personal_official: false,
+            created_by: None,
+        }).collect();
+        let w = check_accounts(&rows);
+        for r in &rows {
+            let kinds: Vec<WarningKind> = w.get(&r.id).map(|v| v.iter().map(|x| x.kind).collect()).unwrap_or_default();
+            if r.status == AccountStatus::Closed {
+                prop_assert!(kinds.is_empty());
+                continue;
+            }
+            let live: Vec<&AccountRow> = rows.iter().filter(|o| o.host_org_id == r.host_org_id && o.status != AccountStatus::Closed).collect();
+            let dup = live.iter().filter(|o| o.platform == r.platform).count() > 1;
+            prop_assert_eq!(kinds.contains(&WarningKind::DuplicatePlatform), dup);
+            let all_same = live.iter().all(|o| o.name == r.name);
+            if all_same {
+                prop_assert!(!kinds.contains(&WarningKind::InconsistentName));
+            }
+            prop_assert_eq!(kinds.contains(&WarningKind::NameUnrelated), r.name == "美食");
+        }
+    }
+}
