@@ -56,6 +56,14 @@ pub enum AuditCommand {
     Verify,
 }
 
+#[derive(Subcommand)]
+pub enum CalendarCommand {
+    /// Print the N-th working day strictly after DATE (YYYY-MM-DD).
+    AddWorkdays { date: String, n: u32 },
+    /// Print `workday` or `offday` for DATE (YYYY-MM-DD).
+    IsWorkday { date: String },
+}
+
 fn cli_actor() -> Actor {
     Actor {
         username: "cli".into(),
@@ -238,4 +246,66 @@ pub async fn audit(cfg: &Config, cmd: AuditCommand) -> Result<ExitCode, String> 
             }
         }
     }
+}
+
+/// Calendar commands read the shipped data, plus the database's years when
+/// a database was named or the default one exists (so a year loaded by an
+/// administrator counts here too). Exit 2 for a bad date or a year
+/// without data.
+pub async fn calendar(
+    cfg: &Config,
+    explicit_db: bool,
+    cmd: CalendarCommand,
+) -> Result<ExitCode, String> {
+    let default_exists = cfg
+        .database_url
+        .strip_prefix("sqlite://")
+        .is_some_and(|p| std::path::Path::new(p.split('?').next().unwrap_or(p)).exists());
+    let cal = if explicit_db || default_exists {
+        connect(cfg)
+            .await?
+            .calendar()
+            .await
+            .map_err(|e| e.to_string())?
+    } else {
+        govmedia_domain::calendar::Calendar::builtin()
+    };
+    let parse = |s: &str| {
+        chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map_err(|_| format!("日期无效（应为 YYYY-MM-DD）/ invalid date: {s}"))
+    };
+    let result = match cmd {
+        CalendarCommand::AddWorkdays { date, n } => {
+            let d = match parse(&date) {
+                Ok(d) => d,
+                Err(e) => return bad(e),
+            };
+            cal.add_workdays(d, n).map(|due| due.to_string())
+        }
+        CalendarCommand::IsWorkday { date } => {
+            let d = match parse(&date) {
+                Ok(d) => d,
+                Err(e) => return bad(e),
+            };
+            cal.is_workday(d).map(|w| {
+                if w {
+                    "workday".to_string()
+                } else {
+                    "offday".to_string()
+                }
+            })
+        }
+    };
+    match result {
+        Ok(s) => {
+            println!("{s}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => bad(e.to_string()),
+    }
+}
+
+fn bad(msg: String) -> Result<ExitCode, String> {
+    eprintln!("{msg}");
+    Ok(ExitCode::from(2))
 }

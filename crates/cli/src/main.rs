@@ -13,7 +13,7 @@ use std::process::ExitCode;
     name = "govmedia",
     version,
     about = "政务新媒体管理平台 govmedia — registry, workflows and supervision of government new-media accounts",
-    after_help = "Examples:\n  govmedia serve --demo                       # demo data on ./data/govmedia.db\n  govmedia serve --database-url postgres://postgres@127.0.0.1/govmedia\n  govmedia init --org 江西省人力资源和社会保障厅 --region 江西省 --admin admin\n  govmedia user create --username zhangsan --name 张三 --org 南昌市人力资源和社会保障局 --role editor\n  govmedia audit verify"
+    after_help = "Examples:\n  govmedia serve --demo                       # demo data on ./data/govmedia.db\n  govmedia serve --database-url postgres://postgres@127.0.0.1/govmedia\n  govmedia init --org 江西省人力资源和社会保障厅 --region 江西省 --admin admin\n  govmedia user create --username zhangsan --name 张三 --org 南昌市人力资源和社会保障局 --role editor\n  govmedia audit verify\n  govmedia calendar add-workdays 2025-09-26 5   # prints 2025-10-10\n  govmedia calendar is-workday 2025-09-28       # prints workday"
 )]
 struct Cli {
     /// Configuration file (default: ./govmedia.toml if present).
@@ -58,6 +58,10 @@ enum Command {
     /// Audit log tools.
     #[command(subcommand)]
     Audit(commands::AuditCommand),
+    /// Statutory working-day calendar (shipped data plus any year loaded
+    /// into the database).
+    #[command(subcommand)]
+    Calendar(commands::CalendarCommand),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +73,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let explicit_db =
+        cli.database_url.is_some() || std::env::var_os("GOVMEDIA_DATABASE_URL").is_some();
     if let Some(url) = cli.database_url {
         cfg.database_url = url;
     }
@@ -104,6 +110,7 @@ fn main() -> ExitCode {
             }
             Command::User(c) => commands::user(&cfg, c).await,
             Command::Audit(c) => commands::audit(&cfg, c).await,
+            Command::Calendar(c) => commands::calendar(&cfg, explicit_db, c).await,
         }
     });
     match result {

@@ -26,10 +26,11 @@ pub enum Permission {
     ContentReview,
     ContentSignoff,
     InspectionRun,
+    CalendarManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 19] = [
         Permission::AccountRead,
         Permission::AccountCreate,
         Permission::AccountUpdate,
@@ -48,6 +49,7 @@ impl Permission {
         Permission::ContentReview,
         Permission::ContentSignoff,
         Permission::InspectionRun,
+        Permission::CalendarManage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -70,6 +72,7 @@ impl Permission {
             Permission::ContentReview => "content:review",
             Permission::ContentSignoff => "content:signoff",
             Permission::InspectionRun => "inspection:run",
+            Permission::CalendarManage => "calendar:manage",
         }
     }
 }
@@ -150,6 +153,7 @@ impl Role {
                 UserManage,
                 AuditRead,
                 TokenManage,
+                CalendarManage,
             ],
             Role::CenterAdmin => &[
                 AccountRead,
@@ -163,6 +167,7 @@ impl Role {
                 TokenManage,
                 FilingReceive,
                 InspectionRun,
+                CalendarManage,
             ],
             Role::SupervisingDept => {
                 &[AccountRead, AccountExport, OrgRead, UserRead, FilingReceive]

@@ -1,6 +1,8 @@
 //! The HTTP layer: a JSON API under `/api/v1` and server-rendered zh-CN
 //! pages, sharing one error type, one authorization model and one store.
 
+#![recursion_limit = "256"]
+
 pub mod account_params;
 pub mod api;
 pub mod assets;

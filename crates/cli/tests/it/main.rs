@@ -141,3 +141,32 @@ fn bad_configuration_is_reported() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("GOVMEDIA_SESSION_IDLE_SECS"));
 }
+
+#[test]
+fn calendar_commands() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_govmedia"))
+            .args(args)
+            .env_remove("GOVMEDIA_DATABASE_URL")
+            .current_dir(std::env::temp_dir().join("."))
+            .output()
+            .unwrap()
+    };
+    let o = run(&["calendar", "add-workdays", "2025-09-26", "5"]);
+    assert!(o.status.success());
+    assert_eq!(stdout(&o).trim(), "2025-10-10");
+    assert_eq!(
+        stdout(&run(&["calendar", "is-workday", "2025-09-28"])).trim(),
+        "workday"
+    );
+    assert_eq!(
+        stdout(&run(&["calendar", "is-workday", "2025-10-01"])).trim(),
+        "offday"
+    );
+    let o = run(&["calendar", "is-workday", "2027-03-01"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("2027"));
+    let o = run(&["calendar", "add-workdays", "2025-02-30", "1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("invalid date"));
+}

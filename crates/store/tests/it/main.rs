@@ -230,3 +230,52 @@ async fn sqlite_and_postgres_schemas_match() {
     lite.teardown().await;
     pg.teardown().await;
 }
+
+both_backends!(calendar_years_load_and_edit, async |store: Store| {
+    use chrono::NaiveDate;
+    use govmedia_domain::calendar::{CalendarError, YearFile};
+    let actor = Actor::system();
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!(
+        store.calendar().await.unwrap().is_workday(d("2027-01-01")),
+        Err(CalendarError::NoData(2027))
+    );
+    let f = YearFile::parse(r#"{"year": 2027, "papers": ["https://www.gov.cn/x"], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#).unwrap();
+    store.calendar_load_year(&actor, &f).await.unwrap();
+    let cal = store.calendar().await.unwrap();
+    assert_eq!(cal.is_workday(d("2027-01-01")), Ok(false));
+    // Editing one day keeps the rest of a shipped year.
+    store
+        .calendar_set_day(&actor, d("2026-11-30"), Some(("测试假日".into(), true)))
+        .await
+        .unwrap();
+    let cal = store.calendar().await.unwrap();
+    assert_eq!(cal.is_workday(d("2026-11-30")), Ok(false));
+    assert_eq!(
+        cal.is_workday(d("2026-10-01")),
+        Ok(false),
+        "National Day still off"
+    );
+    assert_eq!(
+        cal.is_workday(d("2026-09-20")),
+        Ok(true),
+        "adjusted Sunday still worked"
+    );
+    store
+        .calendar_set_day(&actor, d("2026-11-30"), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.calendar().await.unwrap().is_workday(d("2026-11-30")),
+        Ok(true)
+    );
+    // A weekday cannot be an adjusted working day; nothing changes.
+    assert!(
+        store
+            .calendar_set_day(&actor, d("2026-12-01"), Some(("x".into(), false)))
+            .await
+            .is_err()
+    );
+    assert_eq!(store.calendar_sources().await.unwrap().len(), 2);
+    assert!(store.audit_verify().await.unwrap().first_break.is_none());
+});

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod calendar;
 pub mod openapi;
 pub mod orgs;
 
@@ -15,6 +16,7 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(accounts::router())
         .merge(orgs::router())
+        .merge(calendar::router())
         .merge(openapi::router())
         .route_layer(axum::middleware::from_fn(crate::trace_requests))
         .fallback(|| async {

@@ -17,6 +17,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("put", "/accounts/{id}"),
     ("get", "/accounts/{id}/history"),
     ("get", "/orgs"),
+    ("get", "/calendar/add-workdays"),
+    ("get", "/calendar/days/{date}"),
+    ("put", "/calendar/years/{year}"),
     ("get", "/openapi.json"),
 ];
 
@@ -120,6 +123,15 @@ pub fn document() -> Value {
             },
             "/accounts/{id}/history": {"get": {"summary": "账号变更记录", "parameters": id_param, "responses": with(json!({"200": {"description": "成功"}}))}},
             "/orgs": {"get": {"summary": "管辖范围内的组织机构", "responses": with(json!({"200": {"description": "成功"}}))}},
+            "/calendar/add-workdays": {"get": {"summary": "起算日期之后（不含当日）第 n 个工作日",
+                "parameters": [{"name": "from", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}}, {"name": "n", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 0, "maximum": 3650}}],
+                "responses": with(json!({"200": {"description": "{\"from\",\"n\",\"due\"}；无该年度数据时 422 calendar_year_missing"}}))}},
+            "/calendar/days/{date}": {"get": {"summary": "某日是否为工作日", "parameters": [{"name": "date", "in": "path", "required": true, "schema": {"type": "string", "format": "date"}}],
+                "responses": with(json!({"200": {"description": "{\"date\",\"workday\",\"name\"}"}}))}},
+            "/calendar/years/{year}": {"put": {"summary": "录入某年度节假日安排（整体替换，需 calendar:manage）",
+                "parameters": [{"name": "year", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["year", "days"], "properties": {"year": {"type": "integer"}, "papers": {"type": "array", "items": {"type": "string"}}, "days": {"type": "array", "items": {"type": "object", "required": ["name", "date", "isOffDay"], "properties": {"name": {"type": "string"}, "date": {"type": "string", "format": "date"}, "isOffDay": {"type": "boolean"}}}}}}}}},
+                "responses": with(json!({"204": {"description": "已生效"}}))}},
             "/openapi.json": {"get": {"summary": "本文档", "security": [], "responses": {"200": {"description": "OpenAPI 文档"}}}}
         }
     })

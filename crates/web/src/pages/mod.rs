@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin_users;
 pub mod audit;
+pub mod calendar;
 pub mod home;
 pub mod login;
 pub mod orgs;
@@ -192,6 +193,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(audit::router())
         .merge(tokens::router())
         .merge(soon::router())
+        .merge(calendar::router())
         .route_layer(axum::middleware::from_fn(crate::trace_requests))
         .layer(axum::middleware::from_fn_with_state(
             state,

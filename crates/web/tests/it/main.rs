@@ -5,6 +5,7 @@
 
 mod api;
 mod bad_input;
+mod calendar;
 mod client;
 mod pages;
 mod scope;

@@ -1,0 +1,113 @@
+//! Calendar page and API.
+
+use crate::client::*;
+use axum::http::StatusCode;
+use govmedia_store::Store;
+use govmedia_store::both_backends;
+
+both_backends!(calendar_page_and_api, async |store: Store| {
+    let app = app(store).await;
+    let editor = app.browser("nc_editor").await;
+    let r = app.send(editor.get("/calendar?month=2025-10")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let page = r.text();
+    assert!(page.contains("2025年10月") && page.contains("国庆节"));
+    assert!(
+        !page.contains("录入年度安排"),
+        "editors cannot manage the calendar"
+    );
+    let r = app
+        .send(editor.get("/calendar?month=2025-10&from=2025-09-26&n=5"))
+        .await;
+    assert!(r.text().contains("2025-10-10"));
+    let r = app.send(editor.get("/calendar?month=2027-01")).await;
+    assert!(r.text().contains("尚未录入"));
+    // Editors may not change it.
+    let r = app
+        .send(editor.post(
+            "/calendar/days",
+            &[("date", "2027-01-01"), ("kind", "off"), ("name", "元旦")],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // The API agrees, and a missing year is a clear 422.
+    let t = app.token("nc_editor").await;
+    let r = app
+        .get_api(&t, "/api/v1/calendar/add-workdays?from=2025-09-26&n=5")
+        .await;
+    assert_eq!(r.json()["due"], "2025-10-10");
+    let r = app
+        .get_api(&t, "/api/v1/calendar/add-workdays?from=2026-12-28&n=5")
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["code"], "calendar_year_missing");
+    let r = app.get_api(&t, "/api/v1/calendar/days/2025-13-01").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.get_api(&t, "/api/v1/calendar/days/2025-09-28")
+            .await
+            .json()["workday"],
+        true
+    );
+
+    // The publicity center loads 2027; it takes effect at once.
+    let center = app.browser("center").await;
+    let r = app
+        .send(center.post(
+            "/calendar/days",
+            &[("date", "2027-01-01"), ("kind", "off"), ("name", "元旦")],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(
+        app.get_api(&t, "/api/v1/calendar/days/2027-01-01")
+            .await
+            .json()["workday"],
+        false
+    );
+    let r = app
+        .send(center.post(
+            "/calendar/days",
+            &[("date", "2027-01-05"), ("kind", "work"), ("name", "x")],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("不能标为调休上班"));
+    let ct = app.token("center").await;
+    let body =
+        r#"{"year": 2028, "days": [{"name": "元旦", "date": "2028-01-03", "isOffDay": true}]}"#;
+    let r = app
+        .send(json_req(
+            "PUT",
+            "/api/v1/calendar/years/2028",
+            Some(&ct),
+            body,
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    assert_eq!(
+        app.get_api(&t, "/api/v1/calendar/add-workdays?from=2027-12-31&n=1")
+            .await
+            .json()["due"],
+        "2028-01-04"
+    );
+    let r = app
+        .send(json_req(
+            "PUT",
+            "/api/v1/calendar/years/2029",
+            Some(&ct),
+            body,
+        ))
+        .await;
+    assert_eq!(r.json()["code"], "year_mismatch");
+    let r = app
+        .send(json_req(
+            "PUT",
+            "/api/v1/calendar/years/2028",
+            Some(&t),
+            body,
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+});
