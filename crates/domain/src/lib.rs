@@ -12,6 +12,7 @@ pub mod org;
 pub mod password;
 pub mod platform;
 pub mod text;
+pub mod workflow;
 
 pub use error::{FieldError, ValidationErrors};
 pub use ids::{AccountId, OrgId, UserId};

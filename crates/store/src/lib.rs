@@ -22,6 +22,8 @@ pub mod sessions;
 pub mod sql;
 pub mod testing;
 pub mod users;
+pub mod workflow_actions;
+pub mod workflows;
 
 pub use db::{Backend, Store, WriteTx};
 pub use error::{StoreError, StoreResult};

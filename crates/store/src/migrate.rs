@@ -22,6 +22,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_calendar.sql"),
         postgres: include_str!("../migrations/postgres/0002_calendar.sql"),
     },
+    Migration {
+        version: "0003_workflows",
+        sqlite: include_str!("../migrations/sqlite/0003_workflows.sql"),
+        postgres: include_str!("../migrations/postgres/0003_workflows.sql"),
+    },
 ];
 
 /// Key of the PostgreSQL advisory lock that serializes migrations across

@@ -109,3 +109,43 @@ proptest! {
         }
     }
 }
+
+mod workflow_props {
+    use govmedia_domain::workflow::{Action, State, WorkflowKind, initial_state, next_state};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Random action sequences: the machine never skips approval, the
+        /// announcement or the filing, and final states absorb everything.
+        #[test]
+        fn random_sequences_keep_the_invariants(kind_i in 0usize..5, steps in proptest::collection::vec((0usize..8, any::<bool>()), 0..40)) {
+            let kind = WorkflowKind::ALL[kind_i];
+            let mut state = initial_state(kind);
+            let mut seen = vec![state];
+            for (ai, last) in steps {
+                let action = Action::ALL[ai];
+                match next_state(kind, state, action, last) {
+                    Ok(to) => {
+                        prop_assert!(!state.is_final(), "left final state {state:?}");
+                        if to == State::Filed {
+                            prop_assert!(seen.iter().any(|s| matches!(s, State::Opened | State::Recorded | State::Deregistered)), "filed before the event: {seen:?}");
+                        }
+                        if to == State::Deregistered {
+                            prop_assert!(seen.contains(&State::Announced), "deregistered without announcement");
+                        }
+                        if to == State::Opened {
+                            prop_assert!(seen.contains(&State::Approved), "opened without approval");
+                        }
+                        if to == State::Accepted {
+                            prop_assert_eq!(state, State::Filed);
+                            prop_assert!(last);
+                        }
+                        state = to;
+                        seen.push(to);
+                    }
+                    Err(_) => {}
+                }
+            }
+        }
+    }
+}

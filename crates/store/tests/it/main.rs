@@ -279,3 +279,327 @@ both_backends!(calendar_years_load_and_edit, async |store: Store| {
     assert_eq!(store.calendar_sources().await.unwrap().len(), 2);
     assert!(store.audit_verify().await.unwrap().first_break.is_none());
 });
+
+async fn who(store: &Store, username: &str) -> (Actor, govmedia_domain::auth::Principal) {
+    let u = store.user_by_username(username).await.unwrap();
+    let p = store.principal(u.id).await.unwrap();
+    (
+        Actor {
+            user_id: Some(u.id.0),
+            username: u.username,
+            org_id: Some(u.org_id.0),
+            ip: String::new(),
+        },
+        p,
+    )
+}
+
+both_backends!(opening_workflow_end_to_end, async |store: Store| {
+    use chrono::NaiveDate;
+    use govmedia_domain::account::AccountDraft;
+    use govmedia_domain::workflow::{Action, State, WorkflowKind};
+    use govmedia_store::workflow_actions::ActInput;
+    seeded(&store).await;
+    let cal = store.calendar().await.unwrap();
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let (ed, edp) = who(&store, "nc_editor").await;
+    let (lead, leadp) = who(&store, "nc_leader").await;
+    let (pubu, pubp) = who(&store, "nc_pub").await;
+    let (center, centerp) = who(&store, "center").await;
+    let (_, jjp) = who(&store, "jj_editor").await;
+    let nc = store
+        .org_by_name("南昌市人力资源和社会保障局")
+        .await
+        .unwrap();
+    let input = AccountDraft {
+        platform: "kuaishou".into(),
+        name: "南昌人社快手".into(),
+        host_org_id: nc.id.0.to_string(),
+        responsible_person: "王磊".into(),
+        ..Default::default()
+    }
+    .parse(day("2025-09-26"))
+    .unwrap();
+    let id = store
+        .apply_open(&ed, &edp, WorkflowKind::Open, &input)
+        .await
+        .unwrap();
+    let act = |who: (&Actor, &govmedia_domain::auth::Principal),
+               action: Action,
+               input: ActInput,
+               today: &str| {
+        let store = store.clone();
+        let cal = cal.clone();
+        let (a, p) = (who.0.clone(), who.1.clone());
+        let today = day(today);
+        async move { store.act(&a, &p, id, action, &input, today, &cal, 0).await }
+    };
+    let none = ActInput::default;
+    // Nobody approves their own application; other cities cannot see it.
+    let e = act((&ed, &edp), Action::Approve, none(), "2025-09-26")
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("own_request") || e.to_string().contains("无权"),
+        "{e}"
+    );
+    assert!(matches!(
+        act((&ed, &jjp), Action::Approve, none(), "2025-09-26").await,
+        Err(govmedia_store::StoreError::NotFound)
+    ));
+    // Filing before approval is refused and changes nothing.
+    let e = act((&ed, &edp), Action::SubmitFiling, none(), "2025-09-26")
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("illegal_transition"), "{e}");
+    assert_eq!(
+        act((&lead, &leadp), Action::Approve, none(), "2025-09-26")
+            .await
+            .unwrap(),
+        State::Approved
+    );
+    let w = store
+        .workflow(
+            &centerp.scope(govmedia_domain::auth::Permission::AccountRead),
+            id,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        w.filing_due.as_deref(),
+        Some("2025-10-10"),
+        "5 working days after the Friday before National Day"
+    );
+    let opened = ActInput {
+        handle: "nc_rs_ks".into(),
+        certification_subject: nc.name.clone(),
+        ..Default::default()
+    };
+    assert_eq!(
+        act((&ed, &edp), Action::OpenAccount, opened, "2025-09-28")
+            .await
+            .unwrap(),
+        State::Opened
+    );
+    assert_eq!(
+        act((&ed, &edp), Action::SubmitFiling, none(), "2025-09-28")
+            .await
+            .unwrap(),
+        State::Filed
+    );
+    let targets: Vec<String> = store
+        .filing_targets(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.org_name)
+        .collect();
+    assert_eq!(
+        targets,
+        vec![
+            nc.name.clone(),
+            "江西省人力资源和社会保障宣传中心".to_string()
+        ],
+        "city-level account: city bureau and the center"
+    );
+    // Returning needs a reason.
+    assert!(
+        act((&pubu, &pubp), Action::ReturnFiling, none(), "2025-09-29")
+            .await
+            .is_err()
+    );
+    let reason = ActInput {
+        opinion: "认证信息截图缺失".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        act((&pubu, &pubp), Action::ReturnFiling, reason, "2025-09-29")
+            .await
+            .unwrap(),
+        State::Returned
+    );
+    assert_eq!(
+        act((&ed, &edp), Action::SubmitFiling, none(), "2025-09-29")
+            .await
+            .unwrap(),
+        State::Filed
+    );
+    assert_eq!(
+        act((&pubu, &pubp), Action::AcceptFiling, none(), "2025-09-30")
+            .await
+            .unwrap(),
+        State::Filed,
+        "the center has not accepted yet"
+    );
+    assert!(
+        act((&pubu, &pubp), Action::AcceptFiling, none(), "2025-09-30")
+            .await
+            .is_err(),
+        "accepting twice"
+    );
+    assert_eq!(
+        act(
+            (&center, &centerp),
+            Action::AcceptFiling,
+            none(),
+            "2025-09-30"
+        )
+        .await
+        .unwrap(),
+        State::Accepted
+    );
+    let w = store
+        .workflow(
+            &centerp.scope(govmedia_domain::auth::Permission::AccountRead),
+            id,
+        )
+        .await
+        .unwrap();
+    assert!(w.account_id.is_some());
+    assert_eq!(store.workflow_steps(id).await.unwrap().len(), 8);
+    assert!(store.audit_verify().await.unwrap().first_break.is_none());
+});
+
+both_backends!(closure_waits_for_the_announcement, async |store: Store| {
+    use chrono::NaiveDate;
+    use govmedia_domain::account::AccountStatus;
+    use govmedia_domain::auth::{Permission, Scope};
+    use govmedia_domain::workflow::{Action, State, WorkflowKind};
+    use govmedia_store::workflow_actions::ActInput;
+    seeded(&store).await;
+    let cal = store.calendar().await.unwrap();
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let (ed, edp) = who(&store, "nc_editor").await;
+    let (lead, leadp) = who(&store, "nc_leader").await;
+    let all = Scope::All { within: None };
+    let page = store
+        .list_accounts(
+            &all,
+            &govmedia_store::accounts::AccountFilter {
+                q: Some("南昌人社".into()),
+                per_page: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let victim = page
+        .items
+        .iter()
+        .find(|a| a.account.platform == govmedia_domain::platform::Platform::Toutiao)
+        .unwrap()
+        .account
+        .id;
+    let survivor = page
+        .items
+        .iter()
+        .find(|a| a.account.platform == govmedia_domain::platform::Platform::Douyin)
+        .unwrap()
+        .account
+        .id;
+    assert!(
+        store
+            .apply_close(&ed, &edp, WorkflowKind::Merge, victim, "", Some(survivor))
+            .await
+            .is_err(),
+        "a reason is required"
+    );
+    let id = store
+        .apply_close(
+            &ed,
+            &edp,
+            WorkflowKind::Merge,
+            victim,
+            "功能重复，并入抖音号",
+            Some(survivor),
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .apply_close(&ed, &edp, WorkflowKind::Close, victim, "再来一次", None)
+            .await
+            .is_err(),
+        "one closure at a time"
+    );
+    let run =
+        |a: &Actor, p: &govmedia_domain::auth::Principal, action, input: ActInput, today: &str| {
+            let (store, cal, a, p, today) =
+                (store.clone(), cal.clone(), a.clone(), p.clone(), day(today));
+            async move { store.act(&a, &p, id, action, &input, today, &cal, 3).await }
+        };
+    run(
+        &lead,
+        &leadp,
+        Action::Approve,
+        ActInput::default(),
+        "2025-09-25",
+    )
+    .await
+    .unwrap();
+    let e = run(
+        &ed,
+        &edp,
+        Action::Deregister,
+        ActInput::default(),
+        "2025-09-25",
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("illegal_transition"),
+        "no skipping the announcement: {e}"
+    );
+    let ann = ActInput {
+        announce_text: "本账号将于近日注销，相关服务请关注南昌人社抖音号。".into(),
+        date: "2025-09-26".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        run(&ed, &edp, Action::Announce, ann, "2025-09-26")
+            .await
+            .unwrap(),
+        State::Announced
+    );
+    let early = ActInput {
+        date: "2025-09-29".into(),
+        ..Default::default()
+    };
+    let e = run(&ed, &edp, Action::Deregister, early, "2025-09-29")
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("2025-09-30"),
+        "three working days after 09-26 (Sunday 09-28 is worked) is 09-30: {e}"
+    );
+    let ok = ActInput {
+        date: "2025-10-09".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        run(&ed, &edp, Action::Deregister, ok, "2025-10-09")
+            .await
+            .unwrap(),
+        State::Deregistered
+    );
+    let acc = store.account(&all, victim).await.unwrap();
+    assert_eq!(acc.status, AccountStatus::Closed);
+    let w = store.workflow(&all, id).await.unwrap();
+    assert_eq!(
+        w.filing_due.as_deref(),
+        Some("2025-10-15"),
+        "Saturday 10-11 is an adjusted working day"
+    );
+    // The merged account's history is reachable from the survivor.
+    let merged = store
+        .workflows(
+            &edp.scope(Permission::AccountRead),
+            &govmedia_store::workflows::WorkflowFilter {
+                account: Some(survivor),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(merged.len(), 1);
+});

@@ -1,0 +1,525 @@
+//! Account lifecycle workflows (articles 5, 8, 9) as explicit state
+//! machines: opening (and official-capacity personal accounts), changes,
+//! closure and merging, each ending in a filing (备案) that the supervising
+//! departments accept or send back.
+
+use crate::auth::Permission;
+use crate::calendar::{Calendar, CalendarError};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkflowKind {
+    /// 开设
+    Open,
+    /// 公务人员以职务身份开设
+    PersonalOpen,
+    /// 变更（运营管理者、名称、负责人）
+    Change,
+    /// 关停/注销
+    Close,
+    /// 整合
+    Merge,
+}
+
+impl WorkflowKind {
+    pub const ALL: [WorkflowKind; 5] = [
+        WorkflowKind::Open,
+        WorkflowKind::PersonalOpen,
+        WorkflowKind::Change,
+        WorkflowKind::Close,
+        WorkflowKind::Merge,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            WorkflowKind::Open => "open",
+            WorkflowKind::PersonalOpen => "personal_open",
+            WorkflowKind::Change => "change",
+            WorkflowKind::Close => "close",
+            WorkflowKind::Merge => "merge",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            WorkflowKind::Open => "开设",
+            WorkflowKind::PersonalOpen => "职务账号开设",
+            WorkflowKind::Change => "变更",
+            WorkflowKind::Close => "关停注销",
+            WorkflowKind::Merge => "整合",
+        }
+    }
+    pub fn parse(s: &str) -> Option<WorkflowKind> {
+        WorkflowKind::ALL.into_iter().find(|k| k.code() == s.trim())
+    }
+    fn opens(self) -> bool {
+        matches!(self, WorkflowKind::Open | WorkflowKind::PersonalOpen)
+    }
+    fn closes(self) -> bool {
+        matches!(self, WorkflowKind::Close | WorkflowKind::Merge)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// 已申请，待审批（单位同意）
+    Applied,
+    /// 已批准
+    Approved,
+    /// 未批准（终态）
+    Rejected,
+    /// 账号已开通
+    Opened,
+    /// 已公告
+    Announced,
+    /// 已在平台注销
+    Deregistered,
+    /// 变更已登记
+    Recorded,
+    /// 已报备案，待接收
+    Filed,
+    /// 备案被退回
+    Returned,
+    /// 备案已接收（终态）
+    Accepted,
+}
+
+impl State {
+    pub const ALL: [State; 10] = [
+        State::Applied,
+        State::Approved,
+        State::Rejected,
+        State::Opened,
+        State::Announced,
+        State::Deregistered,
+        State::Recorded,
+        State::Filed,
+        State::Returned,
+        State::Accepted,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            State::Applied => "applied",
+            State::Approved => "approved",
+            State::Rejected => "rejected",
+            State::Opened => "opened",
+            State::Announced => "announced",
+            State::Deregistered => "deregistered",
+            State::Recorded => "recorded",
+            State::Filed => "filed",
+            State::Returned => "returned",
+            State::Accepted => "accepted",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Applied => "待审批",
+            State::Approved => "已批准",
+            State::Rejected => "未批准",
+            State::Opened => "已开通待备案",
+            State::Announced => "已公告",
+            State::Deregistered => "已注销待备案",
+            State::Recorded => "已登记待备案",
+            State::Filed => "备案待接收",
+            State::Returned => "备案被退回",
+            State::Accepted => "已备案",
+        }
+    }
+    pub fn parse(s: &str) -> Option<State> {
+        State::ALL.into_iter().find(|k| k.code() == s.trim())
+    }
+    pub fn is_final(self) -> bool {
+        matches!(self, State::Rejected | State::Accepted)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Approve,
+    Reject,
+    OpenAccount,
+    Announce,
+    Deregister,
+    SubmitFiling,
+    AcceptFiling,
+    ReturnFiling,
+}
+
+impl Action {
+    pub const ALL: [Action; 8] = [
+        Action::Approve,
+        Action::Reject,
+        Action::OpenAccount,
+        Action::Announce,
+        Action::Deregister,
+        Action::SubmitFiling,
+        Action::AcceptFiling,
+        Action::ReturnFiling,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Approve => "approve",
+            Action::Reject => "reject",
+            Action::OpenAccount => "open_account",
+            Action::Announce => "announce",
+            Action::Deregister => "deregister",
+            Action::SubmitFiling => "submit_filing",
+            Action::AcceptFiling => "accept_filing",
+            Action::ReturnFiling => "return_filing",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Approve => "批准",
+            Action::Reject => "不予批准",
+            Action::OpenAccount => "登记开通",
+            Action::Announce => "发布公告",
+            Action::Deregister => "确认注销",
+            Action::SubmitFiling => "报送备案",
+            Action::AcceptFiling => "接收备案",
+            Action::ReturnFiling => "退回备案",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|k| k.code() == s.trim())
+    }
+    /// The permission an actor needs for this action.
+    pub fn permission(self) -> Permission {
+        match self {
+            Action::Approve | Action::Reject => Permission::ApprovalApprove,
+            Action::OpenAccount | Action::Announce | Action::Deregister | Action::SubmitFiling => {
+                Permission::FilingSubmit
+            }
+            Action::AcceptFiling | Action::ReturnFiling => Permission::FilingReceive,
+        }
+    }
+    /// Whether the action needs a written opinion or reason.
+    pub fn needs_opinion(self) -> bool {
+        matches!(self, Action::Reject | Action::ReturnFiling)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkflowError {
+    /// The action is not possible in this state (code, Chinese message).
+    Illegal(String),
+    /// The actor applied and may not approve or receive their own request.
+    OwnRequest,
+    /// Something the action needs is missing or wrong.
+    Missing(String),
+    /// The announcement period has not ended.
+    TooEarly(NaiveDate),
+    Calendar(CalendarError),
+}
+
+impl std::fmt::Display for WorkflowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WorkflowError::Illegal(m) | WorkflowError::Missing(m) => f.write_str(m),
+            WorkflowError::OwnRequest => f.write_str("不能审批或接收本人提交的申请"),
+            WorkflowError::TooEarly(d) => write!(f, "公告期未满，{d} 起方可注销"),
+            WorkflowError::Calendar(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for WorkflowError {}
+
+impl WorkflowError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            WorkflowError::Illegal(_) => "illegal_transition",
+            WorkflowError::OwnRequest => "own_request",
+            WorkflowError::Missing(_) => "missing_field",
+            WorkflowError::TooEarly(_) => "announcement_period",
+            WorkflowError::Calendar(CalendarError::NoData(_)) => "calendar_year_missing",
+            WorkflowError::Calendar(_) => "invalid_calendar",
+        }
+    }
+}
+
+/// The state an action leads to, or why it is not allowed. Filing accept
+/// leads to `Accepted` only when `last_target` (every other target has
+/// already accepted); otherwise the workflow stays `Filed`.
+pub fn next_state(
+    kind: WorkflowKind,
+    state: State,
+    action: Action,
+    last_target: bool,
+) -> Result<State, WorkflowError> {
+    use Action as A;
+    use State as S;
+    let to = match (state, action) {
+        (S::Applied, A::Approve) if kind != WorkflowKind::Change => S::Approved,
+        (S::Applied, A::Reject) if kind != WorkflowKind::Change => S::Rejected,
+        (S::Approved, A::OpenAccount) if kind.opens() => S::Opened,
+        (S::Approved, A::Announce) if kind.closes() => S::Announced,
+        (S::Announced, A::Deregister) if kind.closes() => S::Deregistered,
+        (S::Opened | S::Returned, A::SubmitFiling) if kind.opens() => S::Filed,
+        (S::Recorded | S::Returned, A::SubmitFiling) if kind == WorkflowKind::Change => S::Filed,
+        (S::Deregistered | S::Returned, A::SubmitFiling) if kind.closes() => S::Filed,
+        (S::Filed, A::AcceptFiling) => {
+            if last_target {
+                S::Accepted
+            } else {
+                S::Filed
+            }
+        }
+        (S::Filed, A::ReturnFiling) => S::Returned,
+        _ => {
+            return Err(WorkflowError::Illegal(format!(
+                "当前状态为“{}”，不能执行“{}”",
+                state.label(),
+                action.label()
+            )));
+        }
+    };
+    Ok(to)
+}
+
+/// The first state of a new workflow.
+pub fn initial_state(kind: WorkflowKind) -> State {
+    match kind {
+        WorkflowKind::Change => State::Recorded,
+        _ => State::Applied,
+    }
+}
+
+/// The actions possible from a state, for showing buttons.
+pub fn possible_actions(kind: WorkflowKind, state: State) -> Vec<Action> {
+    Action::ALL
+        .into_iter()
+        .filter(|a| next_state(kind, state, *a, true).is_ok())
+        .collect()
+}
+
+/// Working days within which the filing is due (articles 5 and 9).
+pub const FILING_WORKDAYS: u32 = 5;
+
+/// The filing deadline: `FILING_WORKDAYS` working days after the event that
+/// starts the clock (approval for openings, the change itself, the
+/// deregistration for closures).
+pub fn filing_due(cal: &Calendar, event: NaiveDate, days: u32) -> Result<NaiveDate, WorkflowError> {
+    cal.add_workdays(event, days)
+        .map_err(WorkflowError::Calendar)
+}
+
+/// Earliest deregistration date after an announcement with a period of
+/// `period` working days (0: the same day).
+pub fn earliest_deregistration(
+    cal: &Calendar,
+    announced: NaiveDate,
+    period: u32,
+) -> Result<NaiveDate, WorkflowError> {
+    cal.add_workdays(announced, period)
+        .map_err(WorkflowError::Calendar)
+}
+
+/// What the routing rule needs to know of each org on the host's path.
+#[derive(Debug, Clone)]
+pub struct RouteNode {
+    pub id: crate::ids::OrgId,
+    pub level: crate::org::OrgLevel,
+    pub supervising: bool,
+}
+
+/// Where a filing goes (articles 5 and 9): to the host org's supervising
+/// department (nearest designated org on its path, itself included), and
+/// also to the publicity center when the host is at province level (the
+/// province bureau's divisions and affiliated units) or city level (a city
+/// bureau's own 市本级 accounts). `chain` runs from the root to the host.
+pub fn filing_targets(
+    chain: &[RouteNode],
+    publicity_center: Option<crate::ids::OrgId>,
+) -> Vec<crate::ids::OrgId> {
+    use crate::org::OrgLevel;
+    let mut out = Vec::new();
+    if let Some(s) = chain.iter().rev().find(|n| n.supervising) {
+        out.push(s.id);
+    }
+    if let (Some(host), Some(center)) = (chain.last(), publicity_center)
+        && matches!(host.level, OrgLevel::Province | OrgLevel::City)
+        && !out.contains(&center)
+    {
+        out.push(center);
+    }
+    out
+}
+
+/// How urgent an item with a deadline is, today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    Normal,
+    /// Due within two working days.
+    DueSoon,
+    Overdue,
+}
+
+impl Urgency {
+    pub fn class(self) -> &'static str {
+        match self {
+            Urgency::Normal => "",
+            Urgency::DueSoon => "due-soon",
+            Urgency::Overdue => "overdue",
+        }
+    }
+}
+
+/// Overdue once the due day has ended; due soon when at most two working
+/// days remain. A year without calendar data counts as normal.
+pub fn urgency(cal: &Calendar, today: NaiveDate, due: NaiveDate) -> Urgency {
+    if today > due {
+        return Urgency::Overdue;
+    }
+    match cal.add_workdays(today, 2) {
+        Ok(soon) if due <= soon => Urgency::DueSoon,
+        _ => Urgency::Normal,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn opening_path() {
+        let k = WorkflowKind::Open;
+        let mut s = initial_state(k);
+        for a in [
+            Action::Approve,
+            Action::OpenAccount,
+            Action::SubmitFiling,
+            Action::ReturnFiling,
+            Action::SubmitFiling,
+        ] {
+            s = next_state(k, s, a, true).unwrap();
+        }
+        assert_eq!(s, State::Filed);
+        assert_eq!(
+            next_state(k, s, Action::AcceptFiling, false).unwrap(),
+            State::Filed
+        );
+        assert_eq!(
+            next_state(k, s, Action::AcceptFiling, true).unwrap(),
+            State::Accepted
+        );
+    }
+
+    #[test]
+    fn illegal_moves() {
+        assert!(
+            next_state(
+                WorkflowKind::Open,
+                State::Applied,
+                Action::SubmitFiling,
+                true
+            )
+            .is_err()
+        );
+        assert!(
+            next_state(
+                WorkflowKind::Close,
+                State::Approved,
+                Action::Deregister,
+                true
+            )
+            .is_err(),
+            "no skipping the announcement"
+        );
+        assert!(
+            next_state(
+                WorkflowKind::Close,
+                State::Approved,
+                Action::OpenAccount,
+                true
+            )
+            .is_err()
+        );
+        assert!(next_state(WorkflowKind::Change, State::Recorded, Action::Approve, true).is_err());
+        for a in Action::ALL {
+            assert!(next_state(WorkflowKind::Open, State::Accepted, a, true).is_err());
+            assert!(next_state(WorkflowKind::Open, State::Rejected, a, true).is_err());
+        }
+    }
+
+    #[test]
+    fn routing() {
+        use crate::ids::OrgId;
+        use crate::org::OrgLevel;
+        let n = |id, level, supervising| RouteNode {
+            id: OrgId(id),
+            level,
+            supervising,
+        };
+        let center = Some(OrgId(99));
+        // A county bureau's account: its own publicity department only.
+        let county = [
+            n(1, OrgLevel::Province, true),
+            n(5, OrgLevel::City, true),
+            n(23, OrgLevel::County, true),
+        ];
+        assert_eq!(filing_targets(&county, center), vec![OrgId(23)]);
+        // A city bureau's own account: the city bureau and the center.
+        assert_eq!(
+            filing_targets(&county[..2], center),
+            vec![OrgId(5), OrgId(99)]
+        );
+        // A city-level institution: supervised by its bureau, plus the center.
+        let inst = [
+            n(1, OrgLevel::Province, true),
+            n(5, OrgLevel::City, true),
+            n(7, OrgLevel::City, false),
+        ];
+        assert_eq!(filing_targets(&inst, center), vec![OrgId(5), OrgId(99)]);
+        // A province division: the province bureau and the center.
+        assert_eq!(
+            filing_targets(
+                &[
+                    n(1, OrgLevel::Province, true),
+                    n(2, OrgLevel::Province, false)
+                ],
+                center
+            ),
+            vec![OrgId(1), OrgId(99)]
+        );
+        // Nothing designated, no center: nowhere to file.
+        assert!(filing_targets(&[n(1, OrgLevel::County, false)], None).is_empty());
+    }
+
+    #[test]
+    fn deadlines() {
+        let cal = Calendar::builtin();
+        assert_eq!(
+            filing_due(&cal, d("2025-09-26"), 5).unwrap(),
+            d("2025-10-10")
+        );
+        assert_eq!(
+            earliest_deregistration(&cal, d("2025-09-26"), 0).unwrap(),
+            d("2025-09-26")
+        );
+        assert_eq!(
+            urgency(&cal, d("2025-10-10"), d("2025-10-09")),
+            Urgency::Overdue
+        );
+        assert_eq!(
+            urgency(&cal, d("2025-09-29"), d("2025-10-10")),
+            Urgency::Normal
+        );
+        // Over the holiday only two working days (10-09, 10-10) remain.
+        assert_eq!(
+            urgency(&cal, d("2025-09-30"), d("2025-10-10")),
+            Urgency::DueSoon
+        );
+        assert_eq!(
+            urgency(&cal, d("2025-10-10"), d("2025-10-10")),
+            Urgency::DueSoon
+        );
+    }
+}
