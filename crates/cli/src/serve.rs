@@ -77,12 +77,21 @@ pub async fn run(cfg: Config, demo: bool) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Daily: purge audit entries past retention. Safe to run on every
-/// instance (the purge is one idempotent statement in a transaction).
+/// Hourly: raise deadline reminders and purge audit entries past
+/// retention. Both are idempotent, so every instance may run them.
 async fn housekeeping(store: Store, retention_days: i64) {
-    let mut tick = tokio::time::interval(Duration::from_secs(24 * 3600));
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
+        let today = govmedia_web::fmt::today();
+        match store.calendar().await {
+            Ok(cal) => match store.run_deadline_reminders(today, &cal).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(created = n, "deadline reminders raised"),
+                Err(e) => tracing::warn!(error = %e, "deadline reminders failed"),
+            },
+            Err(e) => tracing::warn!(error = %e, "calendar unavailable"),
+        }
         let cutoff = chrono::Utc::now().timestamp_millis() - retention_days * 24 * 3600 * 1000;
         match store.audit_purge(cutoff).await {
             Ok(0) => {}

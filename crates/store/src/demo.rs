@@ -8,7 +8,7 @@ use crate::db::Store;
 use crate::error::StoreResult;
 use crate::orgs::{Actor, insert_org};
 use crate::users::NewUser;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Offset};
 use govmedia_domain::OrgId;
 use govmedia_domain::account::{AccountInput, AccountStatus};
 use govmedia_domain::auth::Role;
@@ -218,6 +218,12 @@ pub const DEMO_USERS: &[(&str, &str, &str, Role)] = &[
         Role::SupervisingDept,
     ),
     (
+        "jj_leader",
+        "九江市局负责人",
+        "九江市人力资源和社会保障局",
+        Role::OrgLeader,
+    ),
+    (
         "jj_editor",
         "九江市局运营编辑",
         "九江市人力资源和社会保障局",
@@ -230,6 +236,10 @@ pub const DEMO_USERS: &[(&str, &str, &str, Role)] = &[
         Role::Editor,
     ),
 ];
+
+fn china() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::Utc.fix())
+}
 
 /// A small deterministic generator, so the demo is the same every time.
 struct Lcg(u64);
@@ -324,6 +334,20 @@ impl Store {
     /// when any org exists already. Every demo user gets `password` and is
     /// not forced to change it.
     pub async fn seed_demo(&self, password: &str) -> StoreResult<Option<DemoSummary>> {
+        self.seed_demo_at(
+            password,
+            chrono::Utc::now().with_timezone(&china()).date_naive(),
+        )
+        .await
+    }
+
+    /// `seed_demo` as of `today` (China time), which places the demo
+    /// workflows' deadlines around that day.
+    pub async fn seed_demo_at(
+        &self,
+        password: &str,
+        today: NaiveDate,
+    ) -> StoreResult<Option<DemoSummary>> {
         if self.org_count().await? > 0 {
             return Ok(None);
         }
@@ -694,6 +718,7 @@ impl Store {
             )
             .await?;
         }
+        self.seed_demo_workflows(today).await?;
         Ok(Some(DemoSummary {
             orgs,
             accounts: n_accounts,

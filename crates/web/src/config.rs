@@ -17,6 +17,9 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Largest number of rows one Excel import may hold.
     pub max_import_rows: usize,
+    /// Announcement period before deregistration, in working days (some
+    /// provinces require e.g. 15; the Jiangxi measures set none).
+    pub announce_workdays: u32,
     pub password: PasswordPolicy,
     pub lockout: LockoutPolicy,
 }
@@ -29,6 +32,7 @@ impl Default for WebConfig {
             cookie_secure: false,
             max_body_bytes: 10 * 1024 * 1024,
             max_import_rows: 5000,
+            announce_workdays: 0,
             password: PasswordPolicy::default(),
             lockout: LockoutPolicy::default(),
         }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod calendar;
 pub mod openapi;
 pub mod orgs;
+pub mod workflows;
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -17,6 +18,7 @@ pub fn router() -> Router<AppState> {
         .merge(accounts::router())
         .merge(orgs::router())
         .merge(calendar::router())
+        .merge(workflows::router())
         .merge(openapi::router())
         .route_layer(axum::middleware::from_fn(crate::trace_requests))
         .fallback(|| async {

@@ -20,6 +20,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/calendar/add-workdays"),
     ("get", "/calendar/days/{date}"),
     ("put", "/calendar/years/{year}"),
+    ("get", "/workflows"),
+    ("post", "/workflows"),
+    ("get", "/workflows/{id}"),
+    ("post", "/workflows/{id}/actions"),
+    ("post", "/accounts/{id}/close"),
+    ("post", "/accounts/{id}/change"),
+    ("get", "/todo"),
     ("get", "/openapi.json"),
 ];
 
@@ -132,6 +139,30 @@ pub fn document() -> Value {
                 "parameters": [{"name": "year", "in": "path", "required": true, "schema": {"type": "integer"}}],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["year", "days"], "properties": {"year": {"type": "integer"}, "papers": {"type": "array", "items": {"type": "string"}}, "days": {"type": "array", "items": {"type": "object", "required": ["name", "date", "isOffDay"], "properties": {"name": {"type": "string"}, "date": {"type": "string", "format": "date"}, "isOffDay": {"type": "boolean"}}}}}}}}},
                 "responses": with(json!({"204": {"description": "已生效"}}))}},
+            "/workflows": {
+                "get": {"summary": "管辖范围内的报批备案申请", "parameters": [
+                    {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["open", "personal_open", "change", "close", "merge"]}},
+                    {"name": "state", "in": "query", "schema": {"type": "string"}},
+                    {"name": "overdue", "in": "query", "schema": {"type": "boolean"}},
+                    {"name": "account", "in": "query", "schema": {"type": "integer"}}],
+                    "responses": with(json!({"200": {"description": "{\"items\",\"total\"}"}}))},
+                "post": {"summary": "申请开设（kind: open | personal_open）", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false,
+                    "required": ["kind", "platform", "name", "host_org_id", "responsible_person"],
+                    "properties": {"kind": {"type": "string"}, "platform": {"$ref": "#/components/schemas/Platform"}, "name": {"type": "string"}, "host_org_id": {"type": "integer"}, "responsible_person": {"type": "string"}, "operators": {"type": "string"}, "purpose": {"type": "string"}, "owner_name": {"type": "string"}}}}}},
+                    "responses": with(json!({"201": {"description": "{\"id\"}"}}))}
+            },
+            "/workflows/{id}": {"get": {"summary": "申请详情、办理记录、备案接收情况与当前用户可执行的操作", "parameters": id_param, "responses": with(json!({"200": {"description": "成功"}}))}},
+            "/workflows/{id}/actions": {"post": {"summary": "办理：approve、reject、open_account、announce、deregister、submit_filing、accept_filing、return_filing",
+                "parameters": id_param,
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["action"], "properties": {"action": {"type": "string"}, "opinion": {"type": "string"}, "handle": {"type": "string"}, "home_url": {"type": "string"}, "certification_subject": {"type": "string"}, "opened_on": {"type": "string", "format": "date"}, "announce_text": {"type": "string"}, "date": {"type": "string", "format": "date"}}}}}},
+                "responses": with(json!({"200": {"description": "{\"id\",\"state\"}；非法操作 409 illegal_transition / own_request / announcement_period"}}))}},
+            "/accounts/{id}/close": {"post": {"summary": "申请关停或整合（kind: close | merge）", "parameters": id_param,
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["kind", "reason"], "properties": {"kind": {"type": "string"}, "reason": {"type": "string"}, "survivor_account_id": {"type": "integer"}}}}}},
+                "responses": with(json!({"201": {"description": "{\"id\"}"}}))}},
+            "/accounts/{id}/change": {"post": {"summary": "登记运营管理者、名称或负责人变更并开始备案计时", "parameters": id_param,
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}, "responsible_person": {"type": "string"}, "operators": {"type": "string"}, "vendor_name": {"type": "string"}, "changed_on": {"type": "string", "format": "date"}, "note": {"type": "string"}}}}}},
+                "responses": with(json!({"201": {"description": "{\"id\"}"}}))}},
+            "/todo": {"get": {"summary": "我的待办（按备案时限排序）", "responses": with(json!({"200": {"description": "{\"items\",\"total\"}"}}))}},
             "/openapi.json": {"get": {"summary": "本文档", "security": [], "responses": {"200": {"description": "OpenAPI 文档"}}}}
         }
     })

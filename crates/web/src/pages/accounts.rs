@@ -277,6 +277,8 @@ struct DetailPage {
     history: Vec<(String, String, &'static str, Vec<String>)>,
     updated: String,
     can_edit: bool,
+    can_file: bool,
+    workflows: Vec<(i64, String, &'static str, String)>,
 }
 
 fn describe_change(
@@ -366,6 +368,31 @@ async fn detail(
         aw.account.host_org_id,
         &aw.account.host_org_path,
     );
+    let can_file = s.principal.allows_org(
+        Permission::FilingSubmit,
+        aw.account.host_org_id,
+        &aw.account.host_org_path,
+    );
+    let workflows = state
+        .store
+        .workflows(
+            &scope,
+            &govmedia_store::workflows::WorkflowFilter {
+                account: Some(id),
+                ..Default::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .map(|w| {
+            (
+                w.id,
+                w.title,
+                w.state.label(),
+                w.filing_due.unwrap_or_default(),
+            )
+        })
+        .collect();
     render(&DetailPage {
         title: "账号详情",
         ctx: Ctx::new(&s, "accounts")
@@ -377,6 +404,8 @@ async fn detail(
         a: aw.account,
         history,
         can_edit,
+        can_file,
+        workflows,
     })
 }
 

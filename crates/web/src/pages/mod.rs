@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin_users;
 pub mod audit;
 pub mod calendar;
+pub mod filings;
 pub mod home;
 pub mod login;
 pub mod orgs;
@@ -194,6 +195,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(tokens::router())
         .merge(soon::router())
         .merge(calendar::router())
+        .merge(filings::router())
         .route_layer(axum::middleware::from_fn(crate::trace_requests))
         .layer(axum::middleware::from_fn_with_state(
             state,

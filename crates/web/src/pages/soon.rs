@@ -33,9 +33,6 @@ fn page(
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/filings", get(|PageUser(s): PageUser| async move {
-            page(&s, "filings", "备案审批", "账号开设、变更、关停整合的报批与备案，按法定工作日计算时限（管理办法第五、九条）。")
-        }))
         .route("/content", get(|PageUser(s): PageUser| async move {
             page(&s, "content", "内容审核", "三审三核、六关审核与重大信息主要领导审定，发布前自动合规扫描（管理办法第十一、十二条）。")
         }))

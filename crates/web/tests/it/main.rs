@@ -10,3 +10,4 @@ mod client;
 mod pages;
 mod scope;
 mod security;
+mod workflows;

@@ -25,7 +25,10 @@ both_backends!(main_pages_render, async |store: Store| {
         (&center, "/orgs".to_string(), "宣传中心"),
         (&center, "/audit".to_string(), "审计日志"),
         (&center, "/tokens".to_string(), "API 令牌"),
-        (&center, "/filings".to_string(), "正在建设中"),
+        (&center, "/filings".to_string(), "备案审批"),
+        (&center, "/filings?overdue=1".to_string(), "逾期"),
+        (&center, "/todo".to_string(), "我的待办"),
+        (&center, "/content".to_string(), "正在建设中"),
         (&admin, "/users".to_string(), "用户管理"),
         (&admin, "/orgs/new".to_string(), "新增单位"),
         (&admin, "/password".to_string(), "修改密码"),
@@ -97,6 +100,16 @@ both_backends!(
         let b = app.browser("nc_editor").await;
         let nc_id = nanchang_account(&app.store).await;
         let nc_org = org_id(&app.store, NC).await.to_string();
+        let version = app
+            .store
+            .account(
+                &govmedia_domain::auth::Scope::All { within: None },
+                govmedia_domain::AccountId(nc_id),
+            )
+            .await
+            .unwrap()
+            .version
+            .to_string();
         let r = app
             .send(b.post(
                 &format!("/accounts/{nc_id}"),
@@ -106,7 +119,7 @@ both_backends!(
                     ("host_org_id", &nc_org),
                     ("responsible_person", "赵六"),
                     ("status", "active"),
-                    ("version", "1"),
+                    ("version", &version),
                 ],
             ))
             .await;

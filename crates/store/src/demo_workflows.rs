@@ -1,0 +1,356 @@
+//! Demo workflows in every state: some overdue, some due soon, one that
+//! spans the 2025 National Day holiday.
+
+use crate::accounts::AccountFilter;
+use crate::db::Store;
+use crate::error::{StoreError, StoreResult};
+use crate::orgs::Actor;
+use crate::workflow_actions::{ActInput, ChangeInput};
+use chrono::{Duration, NaiveDate};
+use govmedia_domain::AccountId;
+use govmedia_domain::account::{AccountDraft, AccountInput};
+use govmedia_domain::auth::{Principal, Scope};
+use govmedia_domain::platform::Platform;
+use govmedia_domain::workflow::{Action, WorkflowKind};
+
+struct Who {
+    actor: Actor,
+    p: Principal,
+}
+
+impl Store {
+    async fn who(&self, username: &str) -> StoreResult<Who> {
+        let u = self
+            .user_by_username(username)
+            .await
+            .map_err(|e| StoreError::Other(format!("demo user {username}: {e}")))?;
+        Ok(Who {
+            actor: Actor {
+                user_id: Some(u.id.0),
+                username: u.username.clone(),
+                org_id: Some(u.org_id.0),
+                ip: String::new(),
+            },
+            p: self.principal(u.id).await?,
+        })
+    }
+
+    async fn demo_account(
+        &self,
+        name: &str,
+        platform: Platform,
+        host: &str,
+    ) -> StoreResult<AccountId> {
+        let page = self
+            .list_accounts(
+                &Scope::All { within: None },
+                &AccountFilter {
+                    q: Some(name.into()),
+                    per_page: 50,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        page.items
+            .iter()
+            .find(|a| {
+                a.account.name == name
+                    && a.account.platform == platform
+                    && a.account.host_org_name == host
+            })
+            .map(|a| a.account.id)
+            .ok_or_else(|| StoreError::Other(format!("demo account {name} missing")))
+    }
+
+    pub(crate) async fn seed_demo_workflows(&self, today: NaiveDate) -> StoreResult<()> {
+        let cal = self.calendar().await?;
+        // Deadlines need calendar data: beyond the shipped years, place the
+        // demo at the end of the last year with data.
+        let base = if cal.has_year(chrono::Datelike::year(&today)) {
+            today
+        } else {
+            NaiveDate::from_ymd_opt(cal.years().last().copied().unwrap_or(2026), 12, 20)
+                .unwrap_or(today)
+        };
+        let ago = |days: i64| base - Duration::days(days);
+        let nc_editor = self.who("nc_editor").await?;
+        let nc_leader = self.who("nc_leader").await?;
+        let nc_pub = self.who("nc_pub").await?;
+        let center = self.who("center").await?;
+        let jj_editor = self.who("jj_editor").await?;
+        let jj_leader = self.who("jj_leader").await?;
+        let jj_pub = self.who("jj_pub").await?;
+        let nc = self.org_by_name("南昌市人力资源和社会保障局").await?;
+        let jj = self.org_by_name("九江市人力资源和社会保障局").await?;
+        let plan =
+            |platform: &str, name: &str, host: i64, owner: &str| -> StoreResult<AccountInput> {
+                AccountDraft {
+                    platform: platform.into(),
+                    name: name.into(),
+                    host_org_id: host.to_string(),
+                    responsible_person: "王磊".into(),
+                    purpose: "政策解读、办事指引".into(),
+                    personal_official: !owner.is_empty(),
+                    owner_name: owner.into(),
+                    status: "opening".into(),
+                    ..Default::default()
+                }
+                .parse(base)
+                .map_err(StoreError::Invalid)
+            };
+        let act = |w: &Who, id: i64, action: Action, input: ActInput, on: NaiveDate| {
+            let (store, cal, actor, p) = (self.clone(), cal.clone(), w.actor.clone(), w.p.clone());
+            async move { store.act(&actor, &p, id, action, &input, on, &cal, 0).await }
+        };
+        let opened = |handle: &str, cert: &str| ActInput {
+            handle: handle.into(),
+            certification_subject: cert.into(),
+            ..Default::default()
+        };
+        let say = |text: &str| ActInput {
+            opinion: text.into(),
+            ..Default::default()
+        };
+        let none = ActInput::default;
+
+        // 1. Accepted, across the 2025 National Day holiday: approved on the
+        //    Friday before it, due 2025-10-10, filed 10-09.
+        let national_day = NaiveDate::from_ymd_opt(2025, 9, 26).unwrap_or(base);
+        let id = self
+            .apply_open(
+                &nc_editor.actor,
+                &nc_editor.p,
+                WorkflowKind::Open,
+                &plan("wechat_channels", "南昌人社直播间", nc.id.0, "")?,
+            )
+            .await?;
+        act(
+            &nc_leader,
+            id,
+            Action::Approve,
+            say("同意开设"),
+            national_day,
+        )
+        .await?;
+        act(
+            &nc_editor,
+            id,
+            Action::OpenAccount,
+            opened("nc_rs_live", &nc.name),
+            national_day + Duration::days(3),
+        )
+        .await?;
+        act(
+            &nc_editor,
+            id,
+            Action::SubmitFiling,
+            none(),
+            national_day + Duration::days(13),
+        )
+        .await?;
+        act(
+            &nc_pub,
+            id,
+            Action::AcceptFiling,
+            say("材料齐全"),
+            national_day + Duration::days(14),
+        )
+        .await?;
+        act(
+            &center,
+            id,
+            Action::AcceptFiling,
+            none(),
+            national_day + Duration::days(14),
+        )
+        .await?;
+
+        // 2. Applied, waiting for the leader.
+        self.apply_open(
+            &nc_editor.actor,
+            &nc_editor.p,
+            WorkflowKind::Open,
+            &plan("xiaohongshu", "南昌人社服务", nc.id.0, "")?,
+        )
+        .await?;
+
+        // 3. Approved three weeks ago and never opened: overdue.
+        let id = self
+            .apply_open(
+                &jj_editor.actor,
+                &jj_editor.p,
+                WorkflowKind::Open,
+                &plan("bilibili", "九江人社", jj.id.0, "")?,
+            )
+            .await?;
+        act(&jj_leader, id, Action::Approve, none(), ago(21)).await?;
+
+        // 4. Opened recently, filing due soon.
+        let id = self
+            .apply_open(
+                &nc_editor.actor,
+                &nc_editor.p,
+                WorkflowKind::Open,
+                &plan("kuaishou", "南昌人社就业", nc.id.0, "")?,
+            )
+            .await?;
+        act(&nc_leader, id, Action::Approve, none(), ago(4)).await?;
+        act(
+            &nc_editor,
+            id,
+            Action::OpenAccount,
+            opened("nc_rs_jy", &nc.name),
+            ago(1),
+        )
+        .await?;
+
+        // 5. Rejected.
+        let id = self
+            .apply_open(
+                &nc_editor.actor,
+                &nc_editor.p,
+                WorkflowKind::Open,
+                &plan("douyin", "南昌美食探店", nc.id.0, "")?,
+            )
+            .await?;
+        act(
+            &nc_leader,
+            id,
+            Action::Reject,
+            say("名称与单位职责无关，且同一平台已有账号"),
+            ago(9),
+        )
+        .await?;
+
+        // 6. Official-capacity personal account, filed and waiting.
+        let id = self
+            .apply_open(
+                &nc_editor.actor,
+                &nc_editor.p,
+                WorkflowKind::PersonalOpen,
+                &plan("weibo", "南昌人社李明谈社保", nc.id.0, "李明")?,
+            )
+            .await?;
+        act(
+            &nc_leader,
+            id,
+            Action::Approve,
+            say("同意以职务身份开设"),
+            ago(6),
+        )
+        .await?;
+        act(
+            &nc_editor,
+            id,
+            Action::OpenAccount,
+            opened("nc_liming", "李明"),
+            ago(5),
+        )
+        .await?;
+        act(&nc_editor, id, Action::SubmitFiling, none(), ago(2)).await?;
+
+        // 7. A change in 九江, filed and sent back.
+        let jj_weibo = self
+            .demo_account("九江人社", Platform::Weibo, &jj.name)
+            .await?;
+        let change = ChangeInput {
+            responsible_person: "陈静".into(),
+            changed_on: ago(3).to_string(),
+            note: "原负责人调岗".into(),
+            ..Default::default()
+        };
+        let id = self
+            .record_change(
+                &jj_editor.actor,
+                &jj_editor.p,
+                jj_weibo,
+                &change,
+                base,
+                &cal,
+            )
+            .await?;
+        act(&jj_editor, id, Action::SubmitFiling, none(), ago(2)).await?;
+        act(
+            &jj_pub,
+            id,
+            Action::ReturnFiling,
+            say("请补充新负责人的保密承诺书"),
+            ago(1),
+        )
+        .await?;
+
+        // 8. A change recorded two weeks ago and not filed: overdue.
+        let nc_weibo = self
+            .demo_account("南昌人社", Platform::Weibo, &nc.name)
+            .await?;
+        let change = ChangeInput {
+            operators: "刘洋、吴婷".into(),
+            changed_on: ago(14).to_string(),
+            ..Default::default()
+        };
+        self.record_change(
+            &nc_editor.actor,
+            &nc_editor.p,
+            nc_weibo,
+            &change,
+            base,
+            &cal,
+        )
+        .await?;
+
+        // 9. A closure announced two days ago.
+        let food = self
+            .demo_account(
+                "美食生活圈",
+                Platform::Douyin,
+                "青云谱区人力资源和社会保障局",
+            )
+            .await?;
+        let id = self
+            .apply_close(
+                &nc_editor.actor,
+                &nc_editor.p,
+                WorkflowKind::Close,
+                food,
+                "名称与职责无关，长期无人维护",
+                None,
+            )
+            .await?;
+        act(&nc_leader, id, Action::Approve, say("同意关停"), ago(5)).await?;
+        let ann = ActInput {
+            announce_text: "本账号将停止更新并注销，相关信息请关注“南昌人社”。".into(),
+            ..Default::default()
+        };
+        act(&nc_editor, id, Action::Announce, ann, ago(2)).await?;
+
+        // 10. A merge: deregistered, filing to come.
+        let dup = self
+            .demo_account(
+                "西湖人社服务号",
+                Platform::WechatOa,
+                "西湖区人力资源和社会保障局",
+            )
+            .await?;
+        let keep = self
+            .demo_account("西湖人社", Platform::WechatOa, "西湖区人力资源和社会保障局")
+            .await?;
+        let id = self
+            .apply_close(
+                &nc_editor.actor,
+                &nc_editor.p,
+                WorkflowKind::Merge,
+                dup,
+                "同一平台重复开设，并入“西湖人社”",
+                Some(keep),
+            )
+            .await?;
+        act(&nc_leader, id, Action::Approve, none(), ago(8)).await?;
+        let ann = ActInput {
+            announce_text: "本号内容并入“西湖人社”公众号。".into(),
+            ..Default::default()
+        };
+        act(&nc_editor, id, Action::Announce, ann, ago(7)).await?;
+        act(&nc_editor, id, Action::Deregister, none(), ago(3)).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,741 @@
+//! Approval and filing pages (备案审批): the workflow list, applications,
+//! the detail page with the actions the user may take, and 我的待办.
+
+use super::{Ctx, org_options, render, tree_order};
+use crate::auth::{PageUser, Session};
+use crate::error::{AppError, PageError, PageResult};
+use crate::extract::{PageForm, PageQuery};
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use govmedia_domain::AccountId;
+use govmedia_domain::account::{AccountDraft, AccountStatus};
+use govmedia_domain::auth::Permission;
+use govmedia_domain::calendar::Calendar;
+use govmedia_domain::platform::Platform;
+use govmedia_domain::workflow::{Action, State as WfState, Urgency, WorkflowKind, urgency};
+use govmedia_store::StoreError;
+use govmedia_store::workflow_actions::{ActInput, ChangeInput};
+use govmedia_store::workflows::{WorkflowFilter, WorkflowRecord};
+use serde::Deserialize;
+
+/// Due-date text and urgency class of a workflow whose filing is pending.
+pub fn due_info(cal: &Calendar, today: NaiveDate, w: &WorkflowRecord) -> (String, Urgency) {
+    match w.due_date() {
+        Some(due) if w.filing_pending() => {
+            let u = urgency(cal, today, due);
+            let text = match u {
+                Urgency::Overdue => format!("{due}（已逾期）"),
+                Urgency::DueSoon => format!("{due}（即将到期）"),
+                Urgency::Normal => due.to_string(),
+            };
+            (text, u)
+        }
+        Some(due) if w.state == WfState::Filed || w.state == WfState::Accepted => {
+            (format!("{due}（已报送）"), Urgency::Normal)
+        }
+        _ => (String::new(), Urgency::Normal),
+    }
+}
+
+pub struct Row {
+    pub id: i64,
+    pub title: String,
+    pub kind: &'static str,
+    pub host: String,
+    pub applicant: String,
+    pub state: &'static str,
+    pub due: String,
+    pub urgency: &'static str,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    kind: String,
+    state: String,
+    overdue: String,
+}
+
+#[derive(Template)]
+#[template(path = "filings.html")]
+struct ListPage {
+    title: &'static str,
+    ctx: Ctx,
+    f: ListQuery,
+    kinds: Vec<(&'static str, &'static str)>,
+    states: Vec<(&'static str, &'static str)>,
+    rows: Vec<Row>,
+    can_apply: bool,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    PageUser(s): PageUser,
+    PageQuery(q): PageQuery<ListQuery>,
+) -> PageResult<Response> {
+    let scope = s.require(Permission::AccountRead)?;
+    let today = crate::fmt::today();
+    let bad = |m: &str| PageError(AppError::bad_request("invalid_query", m.to_string()));
+    let filter = WorkflowFilter {
+        kind: match q.kind.as_str() {
+            "" => None,
+            k => Some(WorkflowKind::parse(k).ok_or_else(|| bad("类型参数无效"))?),
+        },
+        state: match q.state.as_str() {
+            "" => None,
+            k => Some(WfState::parse(k).ok_or_else(|| bad("状态参数无效"))?),
+        },
+        overdue_on: (q.overdue == "1").then_some(today),
+        ..Default::default()
+    };
+    let cal = state.store.calendar().await?;
+    let rows = state
+        .store
+        .workflows(&scope, &filter)
+        .await?
+        .into_iter()
+        .map(|w| {
+            let (due, u) = due_info(&cal, today, &w);
+            Row {
+                id: w.id,
+                kind: w.kind.label(),
+                host: w.host_org_name.clone(),
+                applicant: w.applicant_name.clone(),
+                state: w.state.label(),
+                due,
+                urgency: u.class(),
+                title: w.title,
+            }
+        })
+        .collect();
+    render(&ListPage {
+        title: "备案审批",
+        ctx: Ctx::new(&s, "filings").crumb("备案审批", ""),
+        kinds: WorkflowKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label()))
+            .collect(),
+        states: WfState::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+        rows,
+        can_apply: s.can(Permission::FilingSubmit),
+        f: q,
+    })
+}
+
+pub struct TodoRow {
+    pub id: i64,
+    pub title: String,
+    pub host: String,
+    pub state: &'static str,
+    pub actions: String,
+    pub due: String,
+    pub urgency: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "todo.html")]
+struct TodoPage {
+    title: &'static str,
+    ctx: Ctx,
+    rows: Vec<TodoRow>,
+    notes: Vec<String>,
+}
+
+async fn todo(State(state): State<AppState>, PageUser(s): PageUser) -> PageResult<Response> {
+    let today = crate::fmt::today();
+    let cal = state.store.calendar().await?;
+    let rows = state
+        .store
+        .todo(&s.principal)
+        .await?
+        .into_iter()
+        .map(|t| {
+            let (due, u) = due_info(&cal, today, &t.workflow);
+            TodoRow {
+                id: t.workflow.id,
+                title: t.workflow.title.clone(),
+                host: t.workflow.host_org_name.clone(),
+                state: t.workflow.state.label(),
+                actions: t
+                    .actions
+                    .iter()
+                    .map(|a| a.label())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                due,
+                urgency: u.class(),
+            }
+        })
+        .collect();
+    let notes = state
+        .store
+        .unread_notifications(s.principal.user_id)
+        .await?
+        .into_iter()
+        .map(|n| n.message)
+        .collect();
+    render(&TodoPage {
+        title: "我的待办",
+        ctx: Ctx::new(&s, "todo").crumb("我的待办", ""),
+        rows,
+        notes,
+    })
+}
+
+async fn mark_read(State(state): State<AppState>, PageUser(s): PageUser) -> PageResult<Response> {
+    state
+        .store
+        .mark_notifications_read(s.principal.user_id)
+        .await?;
+    Ok(Redirect::to("/todo").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "filing_open.html")]
+struct OpenPage {
+    title: &'static str,
+    ctx: Ctx,
+    heading: &'static str,
+    kind: &'static str,
+    personal: bool,
+    d: AccountDraft,
+    platforms: Vec<(&'static str, &'static str)>,
+    orgs: Vec<(i64, String)>,
+    error: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct KindQuery {
+    kind: String,
+}
+
+async fn open_page(
+    state: &AppState,
+    s: &Session,
+    kind: WorkflowKind,
+    d: AccountDraft,
+    error: String,
+) -> PageResult<Response> {
+    let scope = s.require(Permission::FilingSubmit)?;
+    let orgs = tree_order(state.store.orgs_in_scope(&scope).await?);
+    let personal = kind == WorkflowKind::PersonalOpen;
+    let mut res = render(&OpenPage {
+        title: "申请开设",
+        ctx: Ctx::new(s, "filings")
+            .crumb("备案审批", "/filings")
+            .crumb("申请开设", ""),
+        heading: if personal {
+            "公务人员职务账号开设申请"
+        } else {
+            "政务新媒体账号开设申请"
+        },
+        kind: kind.code(),
+        personal,
+        d,
+        platforms: Platform::ALL
+            .iter()
+            .map(|p| (p.code(), p.label()))
+            .collect(),
+        orgs: org_options(&orgs),
+        error: error.clone(),
+    })?;
+    if !error.is_empty() {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+fn kind_of(s: &str) -> WorkflowKind {
+    match WorkflowKind::parse(s) {
+        Some(WorkflowKind::PersonalOpen) => WorkflowKind::PersonalOpen,
+        _ => WorkflowKind::Open,
+    }
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    PageUser(s): PageUser,
+    PageQuery(q): PageQuery<KindQuery>,
+) -> PageResult<Response> {
+    let d = AccountDraft {
+        host_org_id: s.principal.org_id.0.to_string(),
+        ..Default::default()
+    };
+    open_page(&state, &s, kind_of(&q.kind), d, String::new()).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct OpenForm {
+    kind: String,
+    platform: String,
+    name: String,
+    host_org_id: String,
+    responsible_person: String,
+    operators: String,
+    owner_name: String,
+    purpose: String,
+}
+
+async fn apply(
+    State(state): State<AppState>,
+    PageUser(s): PageUser,
+    PageForm(f): PageForm<OpenForm>,
+) -> PageResult<Response> {
+    s.require(Permission::FilingSubmit)?;
+    let kind = kind_of(&f.kind);
+    let d = AccountDraft {
+        platform: f.platform,
+        name: f.name,
+        host_org_id: f.host_org_id,
+        responsible_person: f.responsible_person,
+        operators: f.operators,
+        purpose: f.purpose,
+        personal_official: kind == WorkflowKind::PersonalOpen,
+        owner_name: f.owner_name,
+        status: "opening".into(),
+        ..Default::default()
+    };
+    let input = match d.parse(crate::fmt::today()) {
+        Ok(i) => i,
+        Err(e) => return open_page(&state, &s, kind, d, e.summary()).await,
+    };
+    match state
+        .store
+        .apply_open(&s.actor(), &s.principal, kind, &input)
+        .await
+    {
+        Ok(id) => Ok(Redirect::to(&format!("/filings/{id}")).into_response()),
+        Err(StoreError::Conflict { message, .. }) => open_page(&state, &s, kind, d, message).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "filing_detail.html")]
+struct DetailPage {
+    title: &'static str,
+    ctx: Ctx,
+    w: WorkflowRecord,
+    kind: &'static str,
+    state: &'static str,
+    account_name: String,
+    details: Vec<(&'static str, String)>,
+    event_label: &'static str,
+    due: String,
+    urgency_notice: &'static str,
+    targets: Vec<(String, &'static str, String, String, String)>,
+    actions: Vec<(&'static str, &'static str)>,
+    steps: Vec<(String, String, &'static str, &'static str, String)>,
+    error: String,
+}
+
+fn parse_id(raw: &str) -> Result<i64, PageError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or_else(|| PageError(AppError::not_found()))
+}
+
+fn details_of(w: &WorkflowRecord) -> Vec<(&'static str, String)> {
+    let d = &w.data;
+    let mut out = Vec::new();
+    if let Some(a) = d.get("account") {
+        let text = |k: &str| a.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        out.push((
+            "平台",
+            Platform::parse(&text("platform"))
+                .map(|p| p.label().to_string())
+                .unwrap_or_default(),
+        ));
+        out.push(("拟用名称", text("name")));
+        out.push(("负责人", text("responsible_person")));
+        if !text("owner_name").is_empty() {
+            out.push(("开设人", text("owner_name")));
+        }
+        if !text("purpose").is_empty() {
+            out.push(("功能定位", text("purpose")));
+        }
+    }
+    if let Some(r) = d.get("reason").and_then(|v| v.as_str()) {
+        out.push(("理由", r.to_string()));
+    }
+    if let (Some(b), Some(a)) = (d.get("before"), d.get("after")) {
+        for (k, label) in [
+            ("name", "名称"),
+            ("responsible_person", "负责人"),
+            ("operators", "运营人员"),
+            ("vendor_name", "外包运维单位"),
+        ] {
+            let (x, y) = (b[k].as_str().unwrap_or(""), a[k].as_str().unwrap_or(""));
+            if x != y {
+                out.push((label, format!("{x} → {y}")));
+            }
+        }
+        if let Some(n) = d
+            .get("note")
+            .and_then(|v| v.as_str())
+            .filter(|n| !n.is_empty())
+        {
+            out.push(("说明", n.to_string()));
+        }
+    }
+    out
+}
+
+async fn detail_page(
+    state: &AppState,
+    s: &Session,
+    id: i64,
+    error: String,
+    status: StatusCode,
+) -> PageResult<Response> {
+    let scope = s.require(Permission::AccountRead)?;
+    let w = state.store.workflow(&scope, id).await?;
+    let today = crate::fmt::today();
+    let cal = state.store.calendar().await?;
+    let (due_text, u) = due_info(&cal, today, &w);
+    let due = if due_text.is_empty() {
+        String::new()
+    } else {
+        format!("备案时限：{due_text}")
+    };
+    let targets = state
+        .store
+        .filing_targets(id)
+        .await?
+        .into_iter()
+        .map(|t| {
+            let status = match t.status.as_str() {
+                "accepted" => "已接收",
+                "returned" => "已退回",
+                _ => "待接收",
+            };
+            (
+                t.org_name,
+                status,
+                t.acted_by,
+                t.acted_at.map(crate::fmt::ts).unwrap_or_default(),
+                t.reason,
+            )
+        })
+        .collect();
+    let actions = state
+        .store
+        .allowed_actions(&s.principal, &w)
+        .await?
+        .into_iter()
+        .map(|a| (a.code(), a.label()))
+        .collect();
+    let steps = state
+        .store
+        .workflow_steps(id)
+        .await?
+        .into_iter()
+        .map(|st| {
+            let action = Action::parse(&st.action)
+                .map(|a| a.label())
+                .unwrap_or("提交申请");
+            let to = WfState::parse(&st.to_state)
+                .map(|s| s.label())
+                .unwrap_or("");
+            (crate::fmt::ts(st.at), st.username, action, to, st.opinion)
+        })
+        .collect();
+    let mut res = render(&DetailPage {
+        title: "申请详情",
+        ctx: Ctx::new(s, "filings")
+            .crumb("备案审批", "/filings")
+            .crumb(&w.title, ""),
+        kind: w.kind.label(),
+        state: w.state.label(),
+        account_name: w.account_name.clone().unwrap_or_default(),
+        details: details_of(&w),
+        event_label: match w.kind {
+            WorkflowKind::Change => "变更日期",
+            _ => "注销日期",
+        },
+        due,
+        urgency_notice: match u {
+            Urgency::Overdue => "overdue",
+            Urgency::DueSoon => "due-soon",
+            Urgency::Normal => "normal",
+        },
+        targets,
+        actions,
+        steps,
+        error,
+        w,
+    })?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<String>,
+) -> PageResult<Response> {
+    detail_page(&state, &s, parse_id(&id)?, String::new(), StatusCode::OK).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ActForm {
+    action: String,
+    opinion: String,
+    handle: String,
+    home_url: String,
+    certification_subject: String,
+    opened_on: String,
+    announce_text: String,
+    date: String,
+}
+
+async fn act(
+    State(state): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<ActForm>,
+) -> PageResult<Response> {
+    let id = parse_id(&id)?;
+    let Some(action) = Action::parse(&f.action) else {
+        return detail_page(&state, &s, id, "操作无效".into(), StatusCode::BAD_REQUEST).await;
+    };
+    let input = ActInput {
+        opinion: f.opinion,
+        handle: f.handle,
+        home_url: f.home_url,
+        certification_subject: f.certification_subject,
+        opened_on: f.opened_on,
+        announce_text: f.announce_text,
+        date: f.date,
+    };
+    let cal = state.store.calendar().await?;
+    match state
+        .store
+        .act(
+            &s.actor(),
+            &s.principal,
+            id,
+            action,
+            &input,
+            crate::fmt::today(),
+            &cal,
+            state.config.announce_workdays,
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/filings/{id}")).into_response()),
+        Err(StoreError::Conflict { message, .. }) => {
+            detail_page(&state, &s, id, message, StatusCode::CONFLICT).await
+        }
+        Err(StoreError::Invalid(e)) => {
+            detail_page(
+                &state,
+                &s,
+                id,
+                e.summary(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "filing_close.html")]
+struct ClosePage {
+    title: &'static str,
+    ctx: Ctx,
+    account_id: i64,
+    account_name: String,
+    survivors: Vec<(i64, String)>,
+    kind: String,
+    reason: String,
+    error: String,
+}
+
+async fn close_page(
+    state: &AppState,
+    s: &Session,
+    id: AccountId,
+    kind: String,
+    reason: String,
+    error: String,
+) -> PageResult<Response> {
+    let scope = s.require(Permission::FilingSubmit)?;
+    let a = state.store.account(&scope, id).await?;
+    let filter = govmedia_store::accounts::AccountFilter {
+        org: Some(a.host_org_id),
+        per_page: 200,
+        ..Default::default()
+    };
+    let survivors = state
+        .store
+        .list_accounts(&scope, &filter)
+        .await?
+        .items
+        .into_iter()
+        .filter(|o| o.account.id != a.id && o.account.status != AccountStatus::Closed)
+        .map(|o| {
+            (
+                o.account.id.0,
+                format!("{}（{}）", o.account.name, o.account.platform.label()),
+            )
+        })
+        .collect();
+    let mut res = render(&ClosePage {
+        title: "申请关停/整合",
+        ctx: Ctx::new(s, "accounts")
+            .crumb("账号台账", "/accounts")
+            .crumb(&a.name, &format!("/accounts/{}", a.id))
+            .crumb("申请关停/整合", ""),
+        account_id: a.id.0,
+        account_name: a.name,
+        survivors,
+        kind,
+        reason,
+        error: error.clone(),
+    })?;
+    if !error.is_empty() {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+fn account_id(raw: &str) -> Result<AccountId, PageError> {
+    parse_id(raw).map(AccountId)
+}
+
+async fn close_form(
+    State(state): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<String>,
+) -> PageResult<Response> {
+    close_page(
+        &state,
+        &s,
+        account_id(&id)?,
+        String::new(),
+        String::new(),
+        String::new(),
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CloseForm {
+    kind: String,
+    reason: String,
+    survivor: String,
+}
+
+async fn close_submit(
+    State(state): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<CloseForm>,
+) -> PageResult<Response> {
+    let id = account_id(&id)?;
+    let kind = match f.kind.as_str() {
+        "merge" => WorkflowKind::Merge,
+        _ => WorkflowKind::Close,
+    };
+    let survivor = f.survivor.trim().parse::<i64>().ok().map(AccountId);
+    match state
+        .store
+        .apply_close(&s.actor(), &s.principal, kind, id, &f.reason, survivor)
+        .await
+    {
+        Ok(wid) => Ok(Redirect::to(&format!("/filings/{wid}")).into_response()),
+        Err(StoreError::Conflict { message, .. }) => {
+            close_page(&state, &s, id, f.kind, f.reason, message).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "filing_change.html")]
+struct ChangePage {
+    title: &'static str,
+    ctx: Ctx,
+    a: govmedia_store::accounts::AccountRecord,
+    error: String,
+}
+
+async fn change_page(
+    state: &AppState,
+    s: &Session,
+    id: AccountId,
+    error: String,
+) -> PageResult<Response> {
+    let scope = s.require(Permission::AccountUpdate)?;
+    let a = state.store.account(&scope, id).await?;
+    let mut res = render(&ChangePage {
+        title: "登记变更",
+        ctx: Ctx::new(s, "accounts")
+            .crumb("账号台账", "/accounts")
+            .crumb(&a.name, &format!("/accounts/{}", a.id))
+            .crumb("登记变更", ""),
+        a,
+        error: error.clone(),
+    })?;
+    if !error.is_empty() {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+async fn change_form(
+    State(state): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<String>,
+) -> PageResult<Response> {
+    change_page(&state, &s, account_id(&id)?, String::new()).await
+}
+
+async fn change_submit(
+    State(state): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<ChangeInput>,
+) -> PageResult<Response> {
+    let id = account_id(&id)?;
+    let cal = state.store.calendar().await?;
+    match state
+        .store
+        .record_change(&s.actor(), &s.principal, id, &f, crate::fmt::today(), &cal)
+        .await
+    {
+        Ok(wid) => Ok(Redirect::to(&format!("/filings/{wid}")).into_response()),
+        Err(StoreError::Conflict { message, .. }) => change_page(&state, &s, id, message).await,
+        Err(StoreError::Invalid(e)) => change_page(&state, &s, id, e.summary()).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/filings", get(list).post(apply))
+        .route("/filings/new", get(new_form))
+        .route("/filings/{id}", get(detail))
+        .route("/filings/{id}/act", post(act))
+        .route("/todo", get(todo))
+        .route("/todo/read", post(mark_read))
+        .route("/accounts/{id}/close", get(close_form).post(close_submit))
+        .route(
+            "/accounts/{id}/change",
+            get(change_form).post(change_submit),
+        )
+}

@@ -1,0 +1,211 @@
+//! Lifecycle workflows through pages and API: the opening flow across
+//! users, illegal moves refused, deadlines shown, reminders raised once.
+
+use crate::client::*;
+use axum::http::StatusCode;
+use govmedia_store::Store;
+use govmedia_store::both_backends;
+
+fn location_id(loc: &str) -> i64 {
+    loc.rsplit('/').next().unwrap().parse().unwrap()
+}
+
+both_backends!(opening_flow_through_pages, async |store: Store| {
+    let app = app(store).await;
+    let editor = app.browser("nc_editor").await;
+    let leader = app.browser("nc_leader").await;
+    let publicity = app.browser("nc_pub").await;
+    let center = app.browser("center").await;
+    let nc_org = org_id(&app.store, NC).await.to_string();
+    let r = app
+        .send(editor.post(
+            "/filings",
+            &[
+                ("kind", "open"),
+                ("platform", "bilibili"),
+                ("name", "南昌人社B站"),
+                ("host_org_id", &nc_org),
+                ("responsible_person", "王磊"),
+            ],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let id = location_id(&r.location());
+    let act = |b: &Browser, action: &str, extra: &[(&str, &str)]| {
+        let mut f = vec![("action", action)];
+        f.extend_from_slice(extra);
+        b.post(&format!("/filings/{id}/act"), &f)
+    };
+    // The applicant cannot approve; filing before approval is refused.
+    let r = app.send(act(&editor, "approve", &[])).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.text().contains("不能审批或接收本人提交的申请"));
+    let r = app.send(act(&editor, "submit_filing", &[])).await;
+    assert!(r.text().contains("不能执行“报送备案”"));
+    // The leader sees it in the to-do list and approves.
+    assert!(
+        app.send(leader.get("/todo"))
+            .await
+            .text()
+            .contains("南昌人社B站")
+    );
+    assert_eq!(
+        app.send(act(&leader, "approve", &[("opinion", "同意")]))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = app.send(editor.get(&format!("/filings/{id}"))).await.text();
+    assert!(page.contains("备案时限"), "deadline shown");
+    // Opening needs the platform handle.
+    let r = app.send(act(&editor, "open_account", &[])).await;
+    assert!(r.text().contains("请填写平台账号ID"));
+    assert_eq!(
+        app.send(act(
+            &editor,
+            "open_account",
+            &[("handle", "ncrs_bili"), ("certification_subject", NC)]
+        ))
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.send(act(&editor, "submit_filing", &[])).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Both receivers must accept: the city bureau, then the center.
+    assert!(
+        app.send(publicity.get("/todo"))
+            .await
+            .text()
+            .contains("南昌人社B站")
+    );
+    assert_eq!(
+        app.send(act(&publicity, "accept_filing", &[])).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.send(act(&center, "accept_filing", &[])).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let page = app.send(editor.get(&format!("/filings/{id}"))).await.text();
+    assert!(page.contains("已备案"));
+    // Another city never sees it.
+    let other = app.browser("jj_editor").await;
+    assert_eq!(
+        app.send(other.get(&format!("/filings/{id}"))).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.send(act(&other, "approve", &[])).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        app.store
+            .audit_verify()
+            .await
+            .unwrap()
+            .first_break
+            .is_none()
+    );
+});
+
+both_backends!(workflow_api_and_reminders, async |store: Store| {
+    let app = app(store).await;
+    let t = app.token("nc_editor").await;
+    let nc_org = org_id(&app.store, NC).await;
+    let body = serde_json::json!({"kind": "open", "platform": "toutiao", "name": "南昌人社头条号二", "host_org_id": nc_org, "responsible_person": "王磊"});
+    let r = app
+        .send(json_req(
+            "POST",
+            "/api/v1/workflows",
+            Some(&t),
+            &body.to_string(),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = app
+        .send(json_req(
+            "POST",
+            &format!("/api/v1/workflows/{id}/actions"),
+            Some(&t),
+            r#"{"action":"approve"}"#,
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.json()["code"], "own_request");
+    let r = app
+        .send(json_req(
+            "POST",
+            &format!("/api/v1/workflows/{id}/actions"),
+            Some(&t),
+            r#"{"action":"fly"}"#,
+        ))
+        .await;
+    assert_eq!(r.json()["code"], "invalid_action");
+    let r = app
+        .send(json_req(
+            "POST",
+            &format!("/api/v1/workflows/{id}/actions"),
+            Some(&t),
+            r#"{"action":"approve","evil":1}"#,
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let lt = app.token("nc_leader").await;
+    let r = app
+        .send(json_req(
+            "POST",
+            &format!("/api/v1/workflows/{id}/actions"),
+            Some(&lt),
+            r#"{"action":"approve"}"#,
+        ))
+        .await;
+    assert_eq!(r.json()["state"], "approved");
+    let w = app
+        .get_api(&t, &format!("/api/v1/workflows/{id}"))
+        .await
+        .json();
+    assert!(w["workflow"]["filing_due"].is_string());
+    assert_eq!(w["allowed_actions"], serde_json::json!(["open_account"]));
+    // The demo holds overdue filings; the overdue filter finds them.
+    let r = app
+        .get_api(&t, "/api/v1/workflows?overdue=true")
+        .await
+        .json();
+    assert!(r["total"].as_i64().unwrap() >= 1);
+    // Reminders are raised once however often the job runs.
+    let cal = app.store.calendar().await.unwrap();
+    let today = govmedia_web::fmt::today();
+    let first = app.store.run_deadline_reminders(today, &cal).await.unwrap();
+    assert!(first > 0);
+    assert_eq!(
+        app.store.run_deadline_reminders(today, &cal).await.unwrap(),
+        0
+    );
+    let editor = app.browser("nc_editor").await;
+    let page = app.send(editor.get("/todo")).await.text();
+    assert!(page.contains("逾期"), "overdue items are marked");
+    assert!(page.contains("id=\"notifications\""));
+    let r = app.send(editor.post("/todo/read", &[])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        !app.send(editor.get("/todo"))
+            .await
+            .text()
+            .contains("id=\"notifications\"")
+    );
+    // Closing through the API: a merge needs a survivor.
+    let acc = nanchang_account(&app.store).await;
+    let r = app
+        .send(json_req(
+            "POST",
+            &format!("/api/v1/accounts/{acc}/close"),
+            Some(&t),
+            r#"{"kind":"merge","reason":"重复"}"#,
+        ))
+        .await;
+    assert_eq!(r.json()["code"], "survivor_required");
+});
