@@ -204,7 +204,18 @@ impl Store {
         reason: &str,
         survivor: Option<AccountId>,
     ) -> StoreResult<i64> {
-        let scope = p.scope(Permission::FilingSubmit);
+        // The host's own staff apply; the publicity center may order a
+        // closure of any account it inspects (a sanction under article 10).
+        let (scope, ordered) = match self
+            .account(&p.scope(Permission::FilingSubmit), account)
+            .await
+        {
+            Ok(_) => (p.scope(Permission::FilingSubmit), false),
+            Err(StoreError::NotFound) if p.has_role(govmedia_domain::auth::Role::CenterAdmin) => {
+                (p.scope(Permission::InspectionRun), true)
+            }
+            Err(e) => return Err(e),
+        };
         let a = self.account(&scope, account).await?;
         if a.status == AccountStatus::Closed {
             return Err(StoreError::conflict("account_closed", "该账号已关停"));
@@ -256,8 +267,14 @@ impl Store {
                 host: a.host_org_id,
                 account: Some(a.id),
                 survivor,
-                title: format!("{}{}“{}”", kind.label(), a.platform.label(), a.name),
-                data: serde_json::json!({"reason": reason.trim()}),
+                title: format!(
+                    "{}{}{}“{}”",
+                    if ordered { "责令" } else { "" },
+                    kind.label(),
+                    a.platform.label(),
+                    a.name
+                ),
+                data: serde_json::json!({"reason": reason.trim(), "ordered_by_center": ordered}),
                 event_on: None,
                 filing_due: None,
                 applicant: actor,

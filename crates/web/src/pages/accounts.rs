@@ -278,6 +278,7 @@ struct DetailPage {
     updated: String,
     can_edit: bool,
     can_file: bool,
+    can_order: bool,
     workflows: Vec<(i64, String, &'static str, String)>,
 }
 
@@ -373,6 +374,14 @@ async fn detail(
         aw.account.host_org_id,
         &aw.account.host_org_path,
     );
+    let can_order = !can_file
+        && s.principal
+            .has_role(govmedia_domain::auth::Role::CenterAdmin)
+        && s.principal.allows_org(
+            Permission::InspectionRun,
+            aw.account.host_org_id,
+            &aw.account.host_org_path,
+        );
     let workflows = state
         .store
         .workflows(
@@ -405,6 +414,7 @@ async fn detail(
         history,
         can_edit,
         can_file,
+        can_order,
         workflows,
     })
 }

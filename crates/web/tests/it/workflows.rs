@@ -209,3 +209,36 @@ both_backends!(workflow_api_and_reminders, async |store: Store| {
         .await;
     assert_eq!(r.json()["code"], "survivor_required");
 });
+
+both_backends!(the_center_can_order_a_closure, async |store: Store| {
+    let app = app(store).await;
+    let acc = nanchang_account(&app.store).await;
+    let center = app.browser("center").await;
+    let page = app
+        .send(center.get(&format!("/accounts/{acc}")))
+        .await
+        .text();
+    assert!(page.contains("责令关停"));
+    let r = app
+        .send(center.post(
+            &format!("/accounts/{acc}/close"),
+            &[("kind", "close"), ("reason", "季度检查不合格，逾期未整改")],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let id: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
+    // The host's leader approves the ordered closure.
+    let leader = app.browser("nc_leader").await;
+    let page = app.send(leader.get(&format!("/filings/{id}"))).await.text();
+    assert!(page.contains("责令关停注销"));
+    assert!(page.contains("act-approve"));
+    // An editor of another city cannot order anything.
+    let other = app.browser("jj_editor").await;
+    let r = app
+        .send(other.post(
+            &format!("/accounts/{acc}/close"),
+            &[("kind", "close"), ("reason", "x")],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+});
