@@ -236,8 +236,19 @@ pub async fn audit(cfg: &Config, cmd: AuditCommand) -> Result<ExitCode, String> 
                     );
                     Ok(ExitCode::from(1))
                 }
-                Some(ChainBreak::Unlinked { id, previous_id }) => {
-                    let prev = previous_id.map(|p| p.to_string()).unwrap_or_default();
+                Some(ChainBreak::Unlinked {
+                    id,
+                    previous_id: None,
+                }) => {
+                    println!(
+                        "审计日志第 {id} 条之前的记录被删除，且不是按保留期清理 / rows before audit row {id} were removed without a recorded purge"
+                    );
+                    Ok(ExitCode::from(1))
+                }
+                Some(ChainBreak::Unlinked {
+                    id,
+                    previous_id: Some(prev),
+                }) => {
                     println!(
                         "审计日志第 {id} 条与前一条（第 {prev} 条）断链：有记录被删除或改写 / audit row {id} does not link to row {prev}"
                     );

@@ -28,7 +28,13 @@ pub async fn run(cfg: Config, demo: bool) -> Result<ExitCode, String> {
     tracing::info!(database = %redact_url(&cfg.database_url), "database ready");
     if demo {
         let (password, generated) = match std::env::var("GOVMEDIA_DEMO_PASSWORD") {
-            Ok(p) if !p.is_empty() => (p, false),
+            Ok(p) if !p.is_empty() => {
+                cfg.web
+                    .password
+                    .check("demo", &p)
+                    .map_err(|e| format!("GOVMEDIA_DEMO_PASSWORD: {e}"))?;
+                (p, false)
+            }
             _ => (random_password(), true),
         };
         match store

@@ -324,6 +324,28 @@ impl Principal {
 }
 
 impl Scope {
+    /// Whether this (manager's) scope covers everything an assignment
+    /// reaches: `all` needs unrestricted `all`; a subtree needs a subtree
+    /// rule at or above its anchor; own org needs the anchor org.
+    pub fn covers(&self, a: &Assignment) -> bool {
+        match (self, a.scope) {
+            (Scope::All { within: None }, _) => true,
+            (_, DataScope::All) => false,
+            (Scope::Denied, _) => false,
+            (Scope::All { within: Some(w) }, _) => path_within(&a.org_path, w),
+            (Scope::Rules { rules, within }, scope) => {
+                within
+                    .as_deref()
+                    .is_none_or(|w| path_within(&a.org_path, w))
+                    && rules.iter().any(|r| match (r, scope) {
+                        (ScopeRule::Subtree(p), _) => path_within(&a.org_path, p),
+                        (ScopeRule::Org(id), DataScope::OwnOrg) => *id == a.org_id,
+                        (ScopeRule::Org(_), _) => false,
+                    })
+            }
+        }
+    }
+
     pub fn allows(&self, org_id: OrgId, org_path: &str) -> bool {
         match self {
             Scope::Denied => false,
@@ -393,6 +415,33 @@ mod tests {
         );
         assert!(p.allows_org(Permission::AccountRead, OrgId(8), "/1/7/8/"));
         assert!(!p.allows_org(Permission::AccountRead, OrgId(5), "/1/5/"));
+    }
+
+    #[test]
+    fn covers_never_widens() {
+        let sub = Scope::Rules {
+            rules: vec![ScopeRule::Subtree("/1/5/".into())],
+            within: None,
+        };
+        let own = Scope::Rules {
+            rules: vec![ScopeRule::Org(OrgId(5))],
+            within: None,
+        };
+        let all = Scope::All { within: None };
+        let x = |scope, id: i64, path: &str| a(Role::Editor, scope, id, path);
+        assert!(sub.covers(&x(DataScope::Subtree, 9, "/1/5/9/")));
+        assert!(sub.covers(&x(DataScope::OwnOrg, 5, "/1/5/")));
+        assert!(!sub.covers(&x(DataScope::All, 5, "/1/5/")));
+        assert!(!sub.covers(&x(DataScope::Subtree, 1, "/1/")));
+        assert!(own.covers(&x(DataScope::OwnOrg, 5, "/1/5/")));
+        assert!(!own.covers(&x(DataScope::Subtree, 5, "/1/5/")));
+        assert!(all.covers(&x(DataScope::All, 1, "/1/")));
+        assert!(
+            !Scope::All {
+                within: Some("/1/5/".into())
+            }
+            .covers(&x(DataScope::All, 5, "/1/5/"))
+        );
     }
 
     #[test]

@@ -131,7 +131,7 @@ impl AccountSort {
             AccountSort::Org => "o.path, a.platform, a.id",
             AccountSort::Name => "a.name, a.id",
             AccountSort::Platform => "a.platform, o.path, a.id",
-            AccountSort::OpenedOn => "a.opened_on DESC, a.id DESC",
+            AccountSort::OpenedOn => "a.opened_on IS NULL, a.opened_on DESC, a.id DESC",
             AccountSort::Updated => "a.updated_at DESC, a.id DESC",
         }
     }
@@ -424,62 +424,8 @@ impl Store {
                 "该账号已被他人修改，请刷新后重试",
             ));
         }
-        let before = record_values(&current);
-        let mut changes = serde_json::Map::new();
-        for (field, new) in input.field_values() {
-            let old = before
-                .iter()
-                .find(|(f, _)| *f == field)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
-            if old != new {
-                changes.insert(field.into(), serde_json::json!([old, new]));
-            }
-        }
-        if changes.is_empty() {
-            return Ok(());
-        }
-        let now = chrono::Utc::now().timestamp();
         let mut tx = self.begin_write().await?;
-        let n = sqlx::query(
-            "UPDATE accounts SET platform = $1, name = $2, handle = $3, home_url = $4, host_org_id = $5,
-             responsible_person = $6, operators = $7, vendor_operated = $8, vendor_name = $9,
-             certification_subject = $10, purpose = $11, opened_on = $12, status = $13,
-             personal_official = $14, owner_name = $15, version = version + 1, updated_at = $16
-             WHERE id = $17 AND version = $18",
-        )
-        .bind(input.platform.code())
-        .bind(&input.name)
-        .bind(&input.handle)
-        .bind(&input.home_url)
-        .bind(input.host_org_id.0)
-        .bind(&input.responsible_person)
-        .bind(&input.operators)
-        .bind(i64::from(input.vendor_operated))
-        .bind(&input.vendor_name)
-        .bind(&input.certification_subject)
-        .bind(&input.purpose)
-        .bind(input.opened_on.map(|d| d.to_string()))
-        .bind(input.status.code())
-        .bind(i64::from(input.personal_official))
-        .bind(&input.owner_name)
-        .bind(now)
-        .bind(id.0)
-        .bind(current.version)
-        .execute(tx.conn())
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::conflict(
-                "version_conflict",
-                "该账号已被他人修改，请刷新后重试",
-            ));
-        }
-        let changes = serde_json::Value::Object(changes).to_string();
-        insert_history(&mut tx, actor, id, "update", &changes, now).await?;
-        let mut a = actor.audit("account.update", "account", id.0);
-        a.detail = changes;
-        append(&mut tx, a).await?;
+        apply_account_update(&mut tx, actor, &current, input).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -538,6 +484,73 @@ fn record_values(a: &AccountRecord) -> Vec<(&'static str, String)> {
         ("personal_official", a.personal_official.to_string()),
         ("owner_name", a.owner_name.clone()),
     ]
+}
+
+/// Writes `input` over `current` inside `tx` with its history and audit
+/// entries, guarded by `current.version`. Returns false when nothing
+/// changed (and writes nothing).
+pub(crate) async fn apply_account_update(
+    tx: &mut WriteTx,
+    actor: &Actor,
+    current: &AccountRecord,
+    input: &AccountInput,
+) -> StoreResult<bool> {
+    let before = record_values(current);
+    let mut changes = serde_json::Map::new();
+    for (field, new) in input.field_values() {
+        let old = before
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        if old != new {
+            changes.insert(field.into(), serde_json::json!([old, new]));
+        }
+    }
+    if changes.is_empty() {
+        return Ok(false);
+    }
+    let now = chrono::Utc::now().timestamp();
+    let n = sqlx::query(
+        "UPDATE accounts SET platform = $1, name = $2, handle = $3, home_url = $4, host_org_id = $5,
+         responsible_person = $6, operators = $7, vendor_operated = $8, vendor_name = $9,
+         certification_subject = $10, purpose = $11, opened_on = $12, status = $13,
+         personal_official = $14, owner_name = $15, version = version + 1, updated_at = $16
+         WHERE id = $17 AND version = $18",
+    )
+    .bind(input.platform.code())
+    .bind(&input.name)
+    .bind(&input.handle)
+    .bind(&input.home_url)
+    .bind(input.host_org_id.0)
+    .bind(&input.responsible_person)
+    .bind(&input.operators)
+    .bind(i64::from(input.vendor_operated))
+    .bind(&input.vendor_name)
+    .bind(&input.certification_subject)
+    .bind(&input.purpose)
+    .bind(input.opened_on.map(|d| d.to_string()))
+    .bind(input.status.code())
+    .bind(i64::from(input.personal_official))
+    .bind(&input.owner_name)
+    .bind(now)
+    .bind(current.id.0)
+    .bind(current.version)
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::conflict(
+            "version_conflict",
+            "该账号已被他人修改，请刷新后重试",
+        ));
+    }
+    let changes = serde_json::Value::Object(changes).to_string();
+    insert_history(tx, actor, current.id, "update", &changes, now).await?;
+    let mut a = actor.audit("account.update", "account", current.id.0);
+    a.detail = changes;
+    append(tx, a).await?;
+    Ok(true)
 }
 
 async fn insert_history(

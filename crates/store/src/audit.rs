@@ -169,12 +169,11 @@ impl Store {
         Ok(id)
     }
 
-    /// Searches the log, newest first. `org_paths` limits results to
-    /// entries of orgs within those subtrees (None: all orgs).
+    /// Searches the log, newest first, within `scope`.
     pub async fn audit_search(
         &self,
         f: &AuditFilter,
-        org_path: Option<&str>,
+        scope: &govmedia_domain::auth::Scope,
     ) -> StoreResult<(Vec<AuditEntry>, i64)> {
         let mut where_ = Sql::new(" WHERE 1 = 1");
         if let Some(u) = f.username.as_deref().filter(|s| !s.is_empty()) {
@@ -197,10 +196,12 @@ impl Store {
         if let Some(t) = f.to_ms {
             where_.push(" AND at < ").bind(t);
         }
-        if let Some(p) = org_path {
-            where_.push(" AND org_id IN (SELECT id FROM orgs WHERE path LIKE ");
-            where_.bind(format!("{}%", like_escape(p)));
-            where_.push(" ESCAPE '\\')");
+        // Readers with a limited scope see the entries of orgs in it; entries
+        // without an org (system events) only with unrestricted reach.
+        if !matches!(scope, govmedia_domain::auth::Scope::All { within: None }) {
+            where_.push(" AND org_id IN (SELECT o.id FROM orgs o WHERE 1 = 1");
+            crate::scope_sql::push_scope(&mut where_, scope, "o.id", "o.path");
+            where_.push(")");
         }
         let mut count = Sql::new("SELECT COUNT(*) FROM audit_log");
         count.text.push_str(&where_.text);
@@ -221,12 +222,38 @@ impl Store {
     }
 
     /// Walks the whole chain in id order and reports the first break. The
-    /// oldest remaining row is the anchor (rows before it may have been
-    /// purged past retention); every later row must link to the one before
-    /// it, carry the next id, and hash to its stored hash.
+    /// oldest remaining row is the anchor when a recorded purge names it
+    /// (rows before it were removed past retention); every later row must
+    /// link to the one before it, carry the next id, and hash to its
+    /// stored hash.
     pub async fn audit_verify(&self) -> StoreResult<VerifyReport> {
         let mut checked = 0i64;
         let mut prev: Option<(i64, String)> = None;
+        // A chain that does not start at 1 must have been cut by a recorded
+        // purge naming its first kept entry.
+        let first: Option<i64> = sqlx::query("SELECT MIN(id) FROM audit_log")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        if let Some(first) = first.filter(|f| *f > 1) {
+            let marker = format!("%\"first_kept\":{first}}}");
+            let purged: i64 = sqlx::query(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'audit.purge' AND detail LIKE $1",
+            )
+            .bind(marker)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+            if purged == 0 {
+                return Ok(VerifyReport {
+                    checked,
+                    first_break: Some(ChainBreak::Unlinked {
+                        id: first,
+                        previous_id: None,
+                    }),
+                });
+            }
+        }
         let mut after = 0i64;
         loop {
             let rows = sqlx::query(&format!(
@@ -271,21 +298,33 @@ impl Store {
     /// Deletes entries older than `cutoff_ms` and records the purge itself.
     pub async fn audit_purge(&self, cutoff_ms: i64) -> StoreResult<u64> {
         let mut tx = self.begin_write().await?;
-        // Keep at least the newest entry so the chain has an anchor.
-        let n = sqlx::query(
-            "DELETE FROM audit_log WHERE at < $1 AND id < (SELECT MAX(id) FROM audit_log)",
+        // Delete a prefix of the chain only: everything before the first
+        // entry at or after the cutoff (keeping at least the newest entry,
+        // the anchor), whatever the clocks of several writers said.
+        let keep: Option<i64> = sqlx::query(
+            "SELECT COALESCE((SELECT MIN(id) FROM audit_log WHERE at >= $1), (SELECT MAX(id) FROM audit_log))",
         )
         .bind(cutoff_ms)
-        .execute(tx.conn())
+        .fetch_one(tx.conn())
         .await?
-        .rows_affected();
+        .try_get(0)?;
+        let Some(keep) = keep else {
+            return Ok(0);
+        };
+        let n = sqlx::query("DELETE FROM audit_log WHERE id < $1")
+            .bind(keep)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
         if n > 0 {
             append(
                 &mut tx,
                 NewAudit {
                     username: "system".into(),
                     action: "audit.purge".into(),
-                    detail: format!("{{\"deleted\":{n},\"cutoff_ms\":{cutoff_ms}}}"),
+                    detail: format!(
+                        "{{\"deleted\":{n},\"cutoff_ms\":{cutoff_ms},\"first_kept\":{keep}}}"
+                    ),
                     ..Default::default()
                 },
             )

@@ -129,12 +129,26 @@ impl Store {
             Backend::Sqlite => Some(self.write_lock.clone().lock_owned().await),
             Backend::Postgres => None,
         };
-        let tx = self.pool.begin().await?;
+        // SQLite: take the write lock at BEGIN, so a transaction that reads
+        // first can never fail to upgrade when another process wrote since.
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
         Ok(WriteTx {
             tx,
             backend: self.backend,
             _guard: guard,
         })
+    }
+
+    /// For a single write outside a transaction: on SQLite, waits for the
+    /// in-process writer lock so it never races a write transaction.
+    pub async fn write_guard(&self) -> Option<OwnedMutexGuard<()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.write_lock.clone().lock_owned().await),
+            Backend::Postgres => None,
+        }
     }
 
     pub async fn close(&self) {

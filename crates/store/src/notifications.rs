@@ -43,6 +43,7 @@ impl Store {
     }
 
     pub async fn mark_notifications_read(&self, user: UserId) -> StoreResult<()> {
+        let _w = self.write_guard().await;
         sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
             .bind(chrono::Utc::now().timestamp())
             .bind(user.0)
@@ -95,6 +96,7 @@ impl Store {
                 Urgency::DueSoon => ("due_soon", format!("“{}”须在 {due} 前报送备案", w.title)),
                 Urgency::Normal => continue,
             };
+            let _w = self.write_guard().await;
             for p in principals
                 .iter()
                 .filter(|p| p.allows_org(Permission::FilingSubmit, w.host_org_id, &w.host_org_path))

@@ -64,6 +64,7 @@ impl Store {
         let csrf_token = random_token(16);
         let now = chrono::Utc::now().timestamp();
         let expires_at = now + absolute_secs;
+        let _w = self.write_guard().await;
         let id: i64 = sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, last_seen_at, expires_at, ip)
              VALUES ($1, $2, $3, $4, $5, $5, $6, $7) RETURNING id",
@@ -105,6 +106,7 @@ impl Store {
         let id: i64 = r.try_get(0)?;
         let last_seen: i64 = r.try_get(4)?;
         let expires_at: i64 = r.try_get(5)?;
+        let _w = self.write_guard().await;
         if now - last_seen > idle_secs || now >= expires_at {
             sqlx::query("DELETE FROM sessions WHERE id = $1")
                 .bind(id)
@@ -128,7 +130,24 @@ impl Store {
         }))
     }
 
+    /// Ends a session and records the logout in one transaction.
+    pub async fn logout(&self, actor: &Actor, session_id: i64) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(session_id)
+            .execute(tx.conn())
+            .await?;
+        append(
+            &mut tx,
+            actor.audit("auth.logout", "user", actor.user_id.unwrap_or(0)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn delete_session(&self, id: i64) -> StoreResult<()> {
+        let _w = self.write_guard().await;
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
@@ -138,6 +157,7 @@ impl Store {
 
     /// Test hook and admin tool: moves a session's idle clock back.
     pub async fn age_session(&self, id: i64, secs: i64) -> StoreResult<()> {
+        let _w = self.write_guard().await;
         sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - $1 WHERE id = $2")
             .bind(secs)
             .bind(id)
@@ -246,6 +266,7 @@ impl Store {
             return Ok(None);
         };
         let id: i64 = r.try_get(0)?;
+        let _w = self.write_guard().await;
         sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
             .bind(chrono::Utc::now().timestamp())
             .bind(id)

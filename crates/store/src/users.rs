@@ -263,6 +263,31 @@ impl Store {
             return Ok(LoginOutcome::Locked { until });
         }
         let mut tx = self.begin_write().await?;
+        // Claim the attempt before checking the password, inside the write
+        // transaction: a row that is locked (or becomes locked by a
+        // concurrent failure) yields nothing, so parallel guesses cannot get
+        // past the limit.
+        let claimed = sqlx::query(
+            "UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_attempts",
+        )
+        .bind(id)
+        .bind(now)
+        .fetch_optional(tx.conn())
+        .await?;
+        let Some(claimed) = claimed else {
+            let until: i64 = sqlx::query("SELECT locked_until FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_one(tx.conn())
+                .await?
+                .try_get::<Option<i64>, _>(0)?
+                .unwrap_or(now);
+            entry.outcome = Some(Outcome::Denied);
+            entry.detail = "{\"reason\":\"locked\"}".into();
+            append(&mut tx, entry).await?;
+            tx.commit().await?;
+            return Ok(LoginOutcome::Locked { until });
+        };
+        let n: i64 = claimed.try_get(0)?;
         if verify_password(password, &hash) {
             sqlx::query(
                 "UPDATE users SET failed_attempts = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2",
@@ -279,14 +304,6 @@ impl Store {
                 must_change_password: row.try_get::<i64, _>(5)? != 0,
             });
         }
-        // Count atomically so concurrent failures on several instances add up.
-        let n: i64 = sqlx::query(
-            "UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = $1 RETURNING failed_attempts",
-        )
-        .bind(id)
-        .fetch_one(tx.conn())
-        .await?
-        .try_get(0)?;
         let outcome = policy.on_failure(n - 1, now);
         let result = if let Some(until) = outcome.locked_until {
             sqlx::query("UPDATE users SET failed_attempts = 0, locked_until = $1 WHERE id = $2")
@@ -351,6 +368,17 @@ impl Store {
             .bind(keep_session_id.unwrap_or(0))
             .execute(tx.conn())
             .await?;
+        if must_change {
+            // An administrator's reset (e.g. a suspected compromise) also
+            // revokes the user's API tokens.
+            sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(user_id.0)
+            .execute(tx.conn())
+            .await?;
+        }
         append(&mut tx, actor.audit("user.password", "user", user_id.0)).await?;
         tx.commit().await?;
         Ok(())
@@ -372,6 +400,13 @@ impl Store {
             .bind(user_id.0)
             .execute(tx.conn())
             .await?;
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(chrono::Utc::now().timestamp())
+        .bind(user_id.0)
+        .execute(tx.conn())
+        .await?;
         append(&mut tx, actor.audit("user.lock", "user", user_id.0)).await?;
         tx.commit().await?;
         Ok(())

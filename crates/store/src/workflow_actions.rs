@@ -348,9 +348,9 @@ impl Store {
                 "没有填写任何变更内容",
             ));
         }
-        self.update_account(actor, &scope, a.id, &input, Some(a.version))
-            .await?;
+        // The registry change and its filing obligation land together.
         let mut tx = self.begin_write().await?;
+        crate::accounts::apply_account_update(&mut tx, actor, &a, &input).await?;
         let id = insert_workflow(&mut tx, NewWorkflow {
             kind: WorkflowKind::Change,
             host: a.host_org_id,

@@ -167,7 +167,14 @@ impl FromRequestParts<AppState> for ApiUser {
                 .api_token_grant(token)
                 .await?
                 .ok_or_else(AppError::unauthorized)?;
-            let (mut principal, _) = load(state, grant.user_id).await?;
+            let (mut principal, must_change) = load(state, grant.user_id).await?;
+            if must_change {
+                return Err(AppError::new(
+                    axum::http::StatusCode::FORBIDDEN,
+                    "password_change_required",
+                    "令牌创建者的密码已被重置，须先在网页上修改密码",
+                ));
+            }
             principal.restrict_path = Some(grant.org_path);
             return Ok(ApiUser(Session {
                 principal,
@@ -219,7 +226,15 @@ pub fn urlencode(s: &str) -> String {
 /// A safe local redirect target: only paths on this site.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.len() <= 500
+                && n.starts_with('/')
+                && n.bytes().all(|b| b.is_ascii_graphic())
+                && !n.starts_with("//")
+                && !n.contains('\\') =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -234,6 +249,10 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/a\nb")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/账号")), "/");
     }
 
     #[test]

@@ -140,8 +140,13 @@ fn cell_text(d: &Data) -> String {
 
 /// Excel's serial day number (1900 system) as YYYY-MM-DD.
 fn excel_date(serial: f64) -> String {
+    // Excel's range is 1900-01-01 (1) to 9999-12-31 (2958465).
+    if !(1.0..=2_958_465.0).contains(&serial) {
+        return String::new();
+    }
     let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30);
-    match base.and_then(|b| b.checked_add_signed(chrono::Duration::days(serial.floor() as i64))) {
+    let days = chrono::TimeDelta::try_days(serial.floor() as i64);
+    match base.zip(days).and_then(|(b, d)| b.checked_add_signed(d)) {
         Some(d) => d.to_string(),
         None => String::new(),
     }
@@ -317,5 +322,8 @@ mod tests {
     #[test]
     fn serial_dates() {
         assert_eq!(excel_date(45658.0), "2025-01-01");
+        assert_eq!(excel_date(1e300), "");
+        assert_eq!(excel_date(-5.0), "");
+        assert_eq!(excel_date(f64::NAN), "");
     }
 }

@@ -74,9 +74,11 @@ fn json_error(e: JsonRejection) -> AppError {
             "invalid_body",
             format!("请求体字段有误：{}", e.body_text()),
         ),
-        JsonRejection::MissingJsonContentType(_) => {
-            AppError::bad_request("content_type", "请求头须为 Content-Type: application/json")
-        }
+        JsonRejection::MissingJsonContentType(_) => AppError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "content_type",
+            "请求头须为 Content-Type: application/json",
+        ),
         JsonRejection::BytesRejection(_) => AppError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "body_too_large",

@@ -32,6 +32,13 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .merge(pages::router(state.clone()))
         .merge(assets::router())
+        .fallback(|| async {
+            error::PageError(error::AppError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "not_found",
+                "页面不存在，请检查地址是否正确",
+            ))
+        })
         .layer(DefaultBodyLimit::max(limit))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
@@ -69,8 +76,14 @@ async fn security_headers(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::http::HeaderValue;
+    let is_asset = req.uri().path().starts_with("/static/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    // Pages and API answers may carry one-time passwords, tokens or
+    // personal data: never cache them.
+    if !is_asset {
+        h.insert("cache-control", HeaderValue::from_static("no-store"));
+    }
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert(
         "x-content-type-options",

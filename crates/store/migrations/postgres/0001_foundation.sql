@@ -132,3 +132,17 @@ $$ LANGUAGE plpgsql;
 
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION audit_log_no_update();
+
+-- Entries younger than the legal minimum retention (180 days, 网络安全法
+-- art. 21) cannot be deleted; the purge only removes older ones.
+CREATE FUNCTION audit_log_keep_recent() RETURNS trigger AS $$
+BEGIN
+    IF OLD.at > (EXTRACT(EPOCH FROM now())::BIGINT - 180 * 86400) * 1000 THEN
+        RAISE EXCEPTION 'audit entries younger than 180 days cannot be deleted';
+    END IF;
+    RETURN OLD;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER audit_log_keep_recent BEFORE DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_keep_recent();

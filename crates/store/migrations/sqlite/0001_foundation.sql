@@ -128,3 +128,11 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'audit_log is append-only');
 END;
+
+-- Entries younger than the legal minimum retention (180 days, 网络安全法
+-- art. 21) cannot be deleted; the purge only removes older ones.
+CREATE TRIGGER audit_log_keep_recent BEFORE DELETE ON audit_log
+WHEN OLD.at > (CAST(strftime('%s', 'now') AS INTEGER) - 180 * 86400) * 1000
+BEGIN
+    SELECT RAISE(ABORT, 'audit entries younger than 180 days cannot be deleted');
+END;

@@ -150,6 +150,18 @@ both_backends!(audit_chain_detects_edits, async |store: Store| {
 
 both_backends!(audit_chain_detects_deletes, async |store: Store| {
     seeded(&store).await;
+    assert!(
+        sqlx::query("DELETE FROM audit_log WHERE id = 4")
+            .execute(&store.pool)
+            .await
+            .is_err(),
+        "recent entries cannot be deleted"
+    );
+    let drop = match store.backend {
+        govmedia_store::Backend::Sqlite => "DROP TRIGGER audit_log_keep_recent",
+        govmedia_store::Backend::Postgres => "DROP TRIGGER audit_log_keep_recent ON audit_log",
+    };
+    sqlx::query(drop).execute(&store.pool).await.unwrap();
     sqlx::query("DELETE FROM audit_log WHERE id = 4")
         .execute(&store.pool)
         .await
@@ -602,4 +614,34 @@ both_backends!(closure_waits_for_the_announcement, async |store: Store| {
         .await
         .unwrap();
     assert_eq!(merged.len(), 1);
+});
+
+both_backends!(purge_keeps_a_verifiable_prefix_cut, async |store: Store| {
+    seeded(&store).await;
+    for drop in [
+        "DROP TRIGGER audit_log_keep_recent",
+        "DROP TRIGGER audit_log_keep_recent ON audit_log",
+    ] {
+        let _ = sqlx::query(drop).execute(&store.pool).await;
+    }
+    // Deleting the oldest rows by hand is detected ...
+    sqlx::query("DELETE FROM audit_log WHERE id <= 2")
+        .execute(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.audit_verify().await.unwrap().first_break,
+        Some(ChainBreak::Unlinked {
+            id: 3,
+            previous_id: None
+        })
+    );
+    // ... while a recorded purge is not.
+    let n = store
+        .audit_purge(chrono::Utc::now().timestamp_millis() + 60_000)
+        .await
+        .unwrap();
+    assert!(n > 0);
+    let r = store.audit_verify().await.unwrap();
+    assert!(r.first_break.is_none(), "{r:?}");
 });

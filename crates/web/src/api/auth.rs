@@ -75,14 +75,7 @@ async fn login(
 
 async fn logout(State(state): State<AppState>, ApiUser(s): ApiUser) -> ApiResult<StatusCode> {
     if let Some(id) = s.session_id {
-        state.store.delete_session(id).await?;
-        state
-            .store
-            .audit(
-                s.actor()
-                    .audit("auth.logout", "user", s.principal.user_id.0),
-            )
-            .await?;
+        state.store.logout(&s.actor(), id).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

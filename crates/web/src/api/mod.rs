@@ -21,6 +21,13 @@ pub fn router() -> Router<AppState> {
         .merge(workflows::router())
         .merge(openapi::router())
         .route_layer(axum::middleware::from_fn(crate::trace_requests))
+        .method_not_allowed_fallback(|| async {
+            AppError::new(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "该接口不支持此请求方法",
+            )
+        })
         .fallback(|| async {
             AppError::new(
                 axum::http::StatusCode::NOT_FOUND,

@@ -152,14 +152,22 @@ async fn create(
     let Some(org_id) = f.org_id.trim().parse::<i64>().ok().map(OrgId) else {
         return fail("请选择所属单位".into(), f).await;
     };
-    if state.store.org_scoped(&manage, org_id).await.is_err() {
+    let Ok(org) = state.store.org_scoped(&manage, org_id).await else {
         return fail("所属单位不在您的管理范围内".into(), f).await;
-    }
-    // Nobody hands out more reach than they have: "all" needs "all".
-    if scope == DataScope::All
-        && !matches!(manage, govmedia_domain::auth::Scope::All { within: None })
-    {
-        return fail("您不能授予“全部”数据范围".into(), f).await;
+    };
+    // Nobody hands out more reach than they have.
+    let grant = govmedia_domain::auth::Assignment {
+        role,
+        scope,
+        org_id,
+        org_path: org.path,
+    };
+    if !manage.covers(&grant) {
+        return fail(
+            format!("您不能授予超出本人管理范围的数据范围（{}）", scope.label()),
+            f,
+        )
+        .await;
     }
     let display = f.display_name.trim().to_string();
     if display.is_empty() || display.chars().count() > 30 {
@@ -206,6 +214,17 @@ async fn target(state: &AppState, s: &Session, id: &str) -> Result<UserId, PageE
         .map_err(|_| PageError(AppError::not_found()))?;
     let u = state.store.user(id).await?;
     state.store.org_scoped(&manage, u.org_id).await?;
+    // A manager may act only on users whose every role lies within their
+    // own reach, or resetting a password would hand over a wider scope.
+    if !state
+        .store
+        .assignments(id)
+        .await?
+        .iter()
+        .all(|a| manage.covers(a))
+    {
+        return Err(PageError(AppError::forbidden()));
+    }
     if u.id == s.principal.user_id {
         return Err(PageError(AppError::new(
             axum::http::StatusCode::CONFLICT,

@@ -12,7 +12,7 @@ use axum::response::Response;
 use axum::routing::get;
 use chrono::NaiveDate;
 use govmedia_domain::audit::Outcome;
-use govmedia_domain::auth::{Permission, Scope};
+use govmedia_domain::auth::Permission;
 use govmedia_store::audit::AuditFilter;
 use serde::Deserialize;
 
@@ -79,7 +79,7 @@ async fn search(
         .trim()
         .parse::<i64>()
         .ok()
-        .filter(|v| *v >= 1)
+        .filter(|v| (1..=1_000_000).contains(v))
         .unwrap_or(1);
     let filter = AuditFilter {
         username: Some(p.username.trim().to_string()),
@@ -91,13 +91,7 @@ async fn search(
         limit: PER_PAGE,
         offset: (page - 1) * PER_PAGE,
     };
-    // Audit readers with a limited scope see the entries of their own org
-    // subtree only.
-    let within = match &scope {
-        Scope::All { within } => within.clone(),
-        _ => Some(state.store.org(s.principal.org_id).await?.path),
-    };
-    let (entries, total) = state.store.audit_search(&filter, within.as_deref()).await?;
+    let (entries, total) = state.store.audit_search(&filter, &scope).await?;
     let items = entries
         .into_iter()
         .map(|e| Row {

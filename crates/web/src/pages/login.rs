@@ -151,15 +151,8 @@ async fn submit(
 
 async fn logout(State(state): State<AppState>, PageUser(s): PageUser) -> PageResult<Response> {
     if let Some(id) = s.session_id {
-        state.store.delete_session(id).await?;
+        state.store.logout(&s.actor(), id).await?;
     }
-    state
-        .store
-        .audit(
-            s.actor()
-                .audit("auth.logout", "user", s.principal.user_id.0),
-        )
-        .await?;
     Ok((
         AppendHeaders([(
             SET_COOKIE,

@@ -237,8 +237,18 @@ async fn update(
         Ok(i) => i,
         Err(e) => return form_page(&state, &s, Some(o.id.0), f, e).await,
     };
-    if let Some(pid) = input.parent_id {
-        state.store.org_scoped(&scope, pid).await?;
+    match input.parent_id {
+        Some(pid) => {
+            state.store.org_scoped(&scope, pid).await?;
+        }
+        // Detaching an org to the top level takes unrestricted reach, as
+        // creating one does.
+        None if o.parent_id.is_some()
+            && !matches!(scope, govmedia_domain::auth::Scope::All { within: None }) =>
+        {
+            return Err(AppError::forbidden().into());
+        }
+        None => {}
     }
     match state.store.update_org(&s.actor(), o.id, &input).await {
         Ok(()) => Ok(Redirect::to("/orgs").into_response()),

@@ -39,7 +39,12 @@ struct TokensPage {
 
 /// System administrators see every token; others their own.
 fn owner_filter(s: &Session) -> Option<govmedia_domain::UserId> {
-    if s.principal.has_role(Role::SystemAdmin) {
+    // Only an administrator with unrestricted reach manages everyone's tokens.
+    let unrestricted = matches!(
+        s.principal.scope(Permission::TokenManage),
+        govmedia_domain::auth::Scope::All { within: None }
+    );
+    if s.principal.has_role(Role::SystemAdmin) && unrestricted {
         None
     } else {
         Some(s.principal.user_id)

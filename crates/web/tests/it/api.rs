@@ -140,7 +140,7 @@ both_backends!(login_errors_and_lockout, async |store: Store| {
                 limit: 100,
                 ..Default::default()
             },
-            None,
+            &govmedia_domain::auth::Scope::All { within: None },
         )
         .await
         .unwrap();

@@ -46,7 +46,18 @@ both_backends!(bad_api_bodies, async |store: Store| {
                 .unwrap(),
         )
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // Wrong method and unknown pages get our error format too.
+    let r = app
+        .send(json_req("DELETE", "/api/v1/accounts", Some(&t), ""))
+        .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.json()["code"], "method_not_allowed");
+    let b = app.browser("nc_editor").await;
+    let r = app.send(b.get("/no/such/page")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.text().contains("页面不存在"));
+    assert_eq!(r.headers.get("cache-control").unwrap(), "no-store");
     // Bad query values.
     for q in [
         "platform=myspace",

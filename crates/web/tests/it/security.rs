@@ -193,3 +193,115 @@ both_backends!(only_auditors_read_the_audit_log, async |store: Store| {
     let r = app.send(center.get("/audit?from=2020-13-01")).await;
     assert!(r.text().contains("日期格式应为"));
 });
+
+both_backends!(
+    limited_admins_cannot_take_over_wider_users,
+    async |store: Store| {
+        use govmedia_domain::auth::{DataScope, Role};
+        let app = app(store).await;
+        let nc = app.store.org_by_name(NC).await.unwrap();
+        let actor = govmedia_store::orgs::Actor::system();
+        let mk = |username: &str, role, scope| govmedia_store::users::NewUser {
+            username: username.into(),
+            display_name: username.into(),
+            org_id: nc.id,
+            password: PW.into(),
+            must_change_password: false,
+            roles: vec![(role, scope)],
+        };
+        app.store
+            .create_user(
+                &actor,
+                &mk("nc_admin", Role::SystemAdmin, DataScope::Subtree),
+            )
+            .await
+            .unwrap();
+        let wide = app
+            .store
+            .create_user(&actor, &mk("nc_wide", Role::CenterAdmin, DataScope::All))
+            .await
+            .unwrap();
+        let admin = app.browser("nc_admin").await;
+        // Resetting or unlocking a user who reaches further than the admin is refused.
+        for path in [
+            format!("/users/{}/reset", wide.0),
+            format!("/users/{}/unlock", wide.0),
+        ] {
+            assert_eq!(
+                app.send(admin.post(&path, &[])).await.status,
+                StatusCode::FORBIDDEN,
+                "{path}"
+            );
+        }
+        // Granting more than one's own reach is refused.
+        let nc_id = nc.id.0.to_string();
+        let r = app
+            .send(admin.post(
+                "/users",
+                &[
+                    ("username", "nc_x"),
+                    ("display_name", "X"),
+                    ("org_id", &nc_id),
+                    ("role", "editor"),
+                    ("scope", "all"),
+                ],
+            ))
+            .await;
+        assert!(r.text().contains("超出本人管理范围"));
+        assert!(app.store.user_by_username("nc_x").await.is_err());
+        // Within reach it works.
+        let r = app
+            .send(admin.post(
+                "/users",
+                &[
+                    ("username", "nc_y"),
+                    ("display_name", "Y"),
+                    ("org_id", &nc_id),
+                    ("role", "editor"),
+                    ("scope", "subtree"),
+                ],
+            ))
+            .await;
+        assert!(r.text().contains("初始密码"));
+    }
+);
+
+both_backends!(
+    parallel_guesses_cannot_pass_the_lockout,
+    async |store: Store| {
+        let app = app(store).await;
+        let policy = govmedia_domain::password::LockoutPolicy::default();
+        let mut handles = Vec::new();
+        for i in 0..12 {
+            let store = app.store.clone();
+            handles.push(tokio::spawn(async move {
+                store
+                    .login("nc_editor", &format!("wrong-{i}"), "", &policy)
+                    .await
+                    .unwrap()
+            }));
+        }
+        for h in handles {
+            h.await.unwrap();
+        }
+        let r = app.store.login("nc_editor", PW, "", &policy).await.unwrap();
+        assert!(
+            matches!(r, govmedia_store::users::LoginOutcome::Locked { .. }),
+            "{r:?}"
+        );
+        let (entries, _) = app
+            .store
+            .audit_search(
+                &govmedia_store::audit::AuditFilter {
+                    username: Some("nc_editor".into()),
+                    outcome: Some("failure".into()),
+                    limit: 100,
+                    ..Default::default()
+                },
+                &govmedia_domain::auth::Scope::All { within: None },
+            )
+            .await
+            .unwrap();
+        assert_eq!(entries.len(), 5, "only five passwords were ever checked");
+    }
+);
