@@ -109,9 +109,22 @@ impl Store {
     ) -> StoreResult<()> {
         let cal = self.calendar().await?;
         let year = date.year();
+        if !cal.has_year(year) {
+            return Err(StoreError::conflict(
+                "calendar_year_missing",
+                format!("{year}年的节假日安排尚未录入，请先导入该年度的国务院通知，再修改单日"),
+            ));
+        }
+        let papers = self
+            .stored_years()
+            .await?
+            .into_iter()
+            .find(|f| f.year == year)
+            .map(|f| f.papers)
+            .unwrap_or_default();
         let mut f = YearFile {
             year,
-            papers: Vec::new(),
+            papers,
             days: cal
                 .special_days(year)
                 .map(|m| {

@@ -93,7 +93,10 @@ impl Store {
                     "overdue",
                     format!("“{}”的备案已于 {due} 逾期，请尽快报送", w.title),
                 ),
-                Urgency::DueSoon => ("due_soon", format!("“{}”须在 {due} 前报送备案", w.title)),
+                Urgency::DueSoon => (
+                    "due_soon",
+                    format!("“{}”最迟须于 {due}（含当日）报送备案", w.title),
+                ),
                 Urgency::Normal => continue,
             };
             let _w = self.write_guard().await;

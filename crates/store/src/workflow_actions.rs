@@ -248,9 +248,12 @@ impl Store {
             }
             _ => return Err(StoreError::conflict("invalid_kind", "申请类型无效")),
         };
+        let mut tx = self.begin_write().await?;
+        // Checked inside the write transaction, so two applications cannot
+        // both pass.
         let open: i64 = sqlx::query("SELECT COUNT(*) FROM workflows WHERE account_id = $1 AND kind IN ('close', 'merge') AND state NOT IN ('accepted', 'rejected')")
             .bind(a.id.0)
-            .fetch_one(&self.pool)
+            .fetch_one(tx.conn())
             .await?
             .try_get(0)?;
         if open > 0 {
@@ -259,7 +262,6 @@ impl Store {
                 "该账号已有进行中的关停或整合申请",
             ));
         }
-        let mut tx = self.begin_write().await?;
         let id = insert_workflow(
             &mut tx,
             NewWorkflow {
@@ -443,6 +445,14 @@ impl Store {
                     )));
                 }
                 let on = parse_date(&input.date, today, "公告日期")?;
+                if w.approved_on
+                    .as_deref()
+                    .is_some_and(|a| on.to_string().as_str() < a)
+                {
+                    return Err(wf_err(WorkflowError::Missing(
+                        "公告日期不能早于批准日期".into(),
+                    )));
+                }
                 sets.push(("announced_on", Some(on.to_string())));
                 sets.push(("announce_text", Some(text.to_string())));
                 sets.push(("announce_workdays", Some(announce_workdays.to_string())));
@@ -505,6 +515,26 @@ impl Store {
                         "未找到该单位的宣传主管部门，请先在组织机构中指定",
                     ));
                 }
+                // Receivers no longer on the route (a designation moved) are
+                // dropped, or the filing could never be fully accepted.
+                let existing: Vec<i64> =
+                    sqlx::query("SELECT org_id FROM filing_targets WHERE workflow_id = $1")
+                        .bind(w.id)
+                        .fetch_all(tx.conn())
+                        .await?
+                        .iter()
+                        .map(|r| r.try_get::<i64, _>(0))
+                        .collect::<Result<_, _>>()?;
+                for old in existing
+                    .into_iter()
+                    .filter(|o| !targets.iter().any(|t| t.0 == *o))
+                {
+                    sqlx::query("DELETE FROM filing_targets WHERE workflow_id = $1 AND org_id = $2 AND status <> 'accepted'")
+                        .bind(w.id)
+                        .bind(old)
+                        .execute(tx.conn())
+                        .await?;
+                }
                 for t in targets {
                     // A resubmission goes back to every target that has not accepted.
                     let n = sqlx::query("UPDATE filing_targets SET status = 'pending', reason = '' WHERE workflow_id = $1 AND org_id = $2 AND status <> 'accepted'")
@@ -558,6 +588,12 @@ impl Store {
                     .await?
                     .try_get(0)?;
                 last_target = pending == 0;
+                if action == Action::ReturnFiling {
+                    // The corrected filing is due within the same number of
+                    // working days after the return.
+                    let due = filing_due(cal, today, FILING_WORKDAYS).map_err(wf_err)?;
+                    sets.push(("filing_due", Some(due.to_string())));
+                }
             }
             Action::Reject => {}
         }

@@ -184,7 +184,12 @@ impl Store {
             q.push(" AND w.state IN ('approved', 'opened', 'returned', 'recorded', 'deregistered') AND w.filing_due < ");
             q.bind(today.to_string());
         }
-        q.push(" ORDER BY w.id DESC LIMIT 2000");
+        q.push(" ORDER BY w.id DESC");
+        // Lists shown to people are capped; internal callers (the to-do
+        // list, reminders) need every open workflow.
+        if !f.open_only {
+            q.push(" LIMIT 2000");
+        }
         let rows = q.query()?.fetch_all(&self.pool).await?;
         Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
     }

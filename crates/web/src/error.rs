@@ -68,7 +68,22 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::not_found(),
             StoreError::Conflict { code, message } => {
-                AppError::new(StatusCode::CONFLICT, code, message)
+                let status = match code {
+                    "forbidden" => StatusCode::FORBIDDEN,
+                    "calendar_year_missing"
+                    | "invalid_date"
+                    | "date_in_future"
+                    | "missing_field"
+                    | "reason_required"
+                    | "owner_required"
+                    | "survivor_required"
+                    | "survivor_invalid"
+                    | "invalid_kind"
+                    | "nothing_changed"
+                    | "invalid_calendar" => StatusCode::UNPROCESSABLE_ENTITY,
+                    _ => StatusCode::CONFLICT,
+                };
+                AppError::new(status, code, message)
             }
             StoreError::Invalid(errs) => AppError::invalid(errs),
             other => {

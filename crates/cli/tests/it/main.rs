@@ -170,3 +170,91 @@ fn calendar_commands() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("invalid date"));
 }
+
+fn run_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_govmedia"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn scan_and_mask_commands() {
+    let post = "警钟常鸣！联系13812345678。";
+    let o = run_stdin(&["scan", "--format", "json"], post);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let kinds: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["correction", "pii"]);
+    assert_eq!(
+        run_stdin(&["scan", "--fail-on", "block", "-"], post)
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run_stdin(&["scan", "--fail-on", "block"], "干净的文本")
+            .status
+            .code(),
+        Some(0)
+    );
+    let o = run_stdin(&["scan"], post);
+    assert!(
+        stdout(&o).contains("1:8 [block] pii/mobile"),
+        "{}",
+        stdout(&o)
+    );
+    // Exact mode sees only lexicon terms, literally.
+    let lex = std::env::temp_dir().join(format!(
+        "lex-{}.tsv",
+        govmedia_store::secrets::random_token(4)
+    ));
+    std::fs::write(&lex, "敏感词\tpolitics\tblock\n").unwrap();
+    let o = run_stdin(
+        &[
+            "scan",
+            "--exact",
+            "--format",
+            "json",
+            "--lexicon",
+            lex.to_str().unwrap(),
+        ],
+        "敏感词 敏 感 词 13812345678",
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 1);
+    // Bad lexicon line, bad JSON line: exit 2 naming the line.
+    std::fs::write(&lex, "好\n坏\tx\tfatal\n").unwrap();
+    let o = run_stdin(&["scan", "--lexicon", lex.to_str().unwrap()], post);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("第 2 行"));
+    let o = run_stdin(&["scan", "--jsonl"], "{\"id\":1,\"text\":\"a\"}\n{oops\n");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("第 2 行"));
+    let o = run_stdin(
+        &["scan", "--jsonl", "--summary"],
+        "{\"id\":1,\"text\":\"电话13812345678\"}\n{\"id\":2,\"text\":\"无\"}\n",
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["lines"], 2);
+    assert_eq!(v["by_kind"]["pii"], 1);
+    let o = run_stdin(&["mask"], "电话13812345678，邮箱zhang@example.com");
+    assert_eq!(stdout(&o), "电话138****5678，邮箱z***@example.com");
+    let _ = std::fs::remove_file(&lex);
+}

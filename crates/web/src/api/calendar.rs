@@ -93,6 +93,10 @@ async fn load_year(
     ApiJson(f): ApiJson<YearFile>,
 ) -> ApiResult<StatusCode> {
     s.require(Permission::CalendarManage)?;
+    // The calendar is national: a token limited to one subtree may not change it.
+    if s.principal.restrict_path.is_some() {
+        return Err(AppError::forbidden());
+    }
     if year.trim() != f.year.to_string() {
         return Err(AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -51,25 +51,52 @@ both_backends!(calendar_page_and_api, async |store: Store| {
         true
     );
 
-    // The publicity center loads 2027; it takes effect at once.
+    // The publicity center edits a day; it takes effect at once.
     let center = app.browser("center").await;
+    let r = app
+        .send(center.post(
+            "/calendar/days",
+            &[
+                ("date", "2026-12-31"),
+                ("kind", "off"),
+                ("name", "测试假日"),
+            ],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(
+        app.get_api(&t, "/api/v1/calendar/days/2026-12-31")
+            .await
+            .json()["workday"],
+        false
+    );
+    assert_eq!(
+        app.get_api(&t, "/api/v1/calendar/days/2026-10-01")
+            .await
+            .json()["workday"],
+        false,
+        "the rest of the year is kept"
+    );
+    // A single day of a year without data would turn it into a
+    // weekend-only guess: refused until the notice is loaded.
     let r = app
         .send(center.post(
             "/calendar/days",
             &[("date", "2027-01-01"), ("kind", "off"), ("name", "元旦")],
         ))
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("尚未录入"));
     assert_eq!(
-        app.get_api(&t, "/api/v1/calendar/days/2027-01-01")
+        app.get_api(&t, "/api/v1/calendar/days/2027-01-04")
             .await
-            .json()["workday"],
-        false
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
     );
     let r = app
         .send(center.post(
             "/calendar/days",
-            &[("date", "2027-01-05"), ("kind", "work"), ("name", "x")],
+            &[("date", "2026-12-01"), ("kind", "work"), ("name", "x")],
         ))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -106,6 +133,32 @@ both_backends!(calendar_page_and_api, async |store: Store| {
             "PUT",
             "/api/v1/calendar/years/2028",
             Some(&t),
+            body,
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A token limited to one subtree may not change the national calendar.
+    let center_user = app.store.user_by_username("center").await.unwrap();
+    let jj = app
+        .store
+        .org_by_name("九江市人力资源和社会保障局")
+        .await
+        .unwrap();
+    let (_, limited) = app
+        .store
+        .create_api_token(
+            &govmedia_store::orgs::Actor::system(),
+            center_user.id,
+            "limited",
+            jj.id,
+        )
+        .await
+        .unwrap();
+    let r = app
+        .send(json_req(
+            "PUT",
+            "/api/v1/calendar/years/2028",
+            Some(&limited),
             body,
         ))
         .await;

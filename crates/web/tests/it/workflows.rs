@@ -242,3 +242,63 @@ both_backends!(the_center_can_order_a_closure, async |store: Store| {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 });
+
+both_backends!(
+    change_and_ordered_closure_pages_work,
+    async |store: Store| {
+        let app = app(store).await;
+        let acc = nanchang_account(&app.store).await;
+        let editor = app.browser("nc_editor").await;
+        assert_eq!(
+            app.send(editor.get(&format!("/accounts/{acc}/change")))
+                .await
+                .status,
+            StatusCode::OK
+        );
+        let r = app
+            .send(editor.post(
+                &format!("/accounts/{acc}/change"),
+                &[("responsible_person", "赵六"), ("note", "调岗")],
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let page = app.send(editor.get(&r.location())).await.text();
+        assert!(page.contains("已登记待备案") && page.contains("→ 赵六"));
+        let center = app.browser("center").await;
+        let r = app
+            .send(center.get(&format!("/accounts/{acc}/close")))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        // An announcement may not be dated before the approval.
+        let r = app
+            .send(center.post(
+                &format!("/accounts/{acc}/close"),
+                &[("kind", "close"), ("reason", "责令关停")],
+            ))
+            .await;
+        let id = location_id(&r.location());
+        let leader = app.browser("nc_leader").await;
+        let act = |b: &Browser, f: &[(&str, &str)]| b.post(&format!("/filings/{id}/act"), f);
+        assert_eq!(
+            app.send(act(&leader, &[("action", "approve")]))
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let r = app
+            .send(act(
+                &editor,
+                &[
+                    ("action", "announce"),
+                    ("announce_text", "即将注销"),
+                    ("date", "2020-01-01"),
+                ],
+            ))
+            .await;
+        assert!(
+            r.text().contains("公告日期不能早于批准日期"),
+            "{}",
+            r.text()
+        );
+    }
+);

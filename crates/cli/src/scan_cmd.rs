@@ -1,0 +1,248 @@
+//! `govmedia scan` and `govmedia mask`: the compliance scanner on files,
+//! standard input or JSON lines. Exit 0 on success, 1 when a finding of
+//! `--fail-on` severity or worse is present, 2 on bad input.
+
+use clap::Args;
+use govmedia_scan::{Finding, ScanOptions, Scanner, ScannerConfig, Severity, mask, parse_lexicon};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufWriter, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct ScanArgs {
+    /// Extra lexicon file (term<TAB>category<TAB>severity<TAB>suggestion); repeatable.
+    #[arg(long = "lexicon")]
+    lexicons: Vec<PathBuf>,
+    /// Do not load the built-in lexicons (secret markings, advertising, wrong expressions).
+    #[arg(long)]
+    no_default_lexicons: bool,
+    /// The text is a repost: check its source statement.
+    #[arg(long)]
+    repost: bool,
+    /// Declared source of a repost.
+    #[arg(long)]
+    source: Option<String>,
+    /// Disciplinary or mandatory disclosure: personal data is only a notice.
+    #[arg(long)]
+    disclosure: bool,
+    /// Domain whose links pass besides .gov.cn; repeatable.
+    #[arg(long = "allow-domain")]
+    allow_domains: Vec<String>,
+    /// Output format for a single document.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    format: String,
+    /// Plain exact term matching only: no normalization, no detectors.
+    #[arg(long)]
+    exact: bool,
+    /// Input is JSON lines {"id","text"[,"repost","source","disclosure"]}.
+    #[arg(long)]
+    jsonl: bool,
+    /// With --jsonl: print only totals by kind at the end.
+    #[arg(long)]
+    summary: bool,
+    /// Exit 1 when a finding of this severity or worse is present.
+    #[arg(long, value_parser = ["notice", "review", "block"])]
+    fail_on: Option<String>,
+    /// Input file, or - for standard input (default).
+    input: Option<PathBuf>,
+}
+
+fn bad(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("{msg}");
+    ExitCode::from(2)
+}
+
+fn read_input(path: Option<&PathBuf>) -> Result<Box<dyn BufRead>, String> {
+    match path {
+        None => Ok(Box::new(std::io::BufReader::new(std::io::stdin()))),
+        Some(p) if p.as_os_str() == "-" => Ok(Box::new(std::io::BufReader::new(std::io::stdin()))),
+        Some(p) => std::fs::File::open(p)
+            .map(|f| Box::new(std::io::BufReader::with_capacity(1 << 20, f)) as Box<dyn BufRead>)
+            .map_err(|e| format!("无法读取 {}: {e}", p.display())),
+    }
+}
+
+fn build(args: &ScanArgs) -> Result<Scanner, String> {
+    let mut entries = Vec::new();
+    for p in &args.lexicons {
+        let text =
+            std::fs::read_to_string(p).map_err(|e| format!("无法读取词库 {}: {e}", p.display()))?;
+        entries.extend(parse_lexicon(&text, &p.display().to_string()).map_err(|e| e.to_string())?);
+    }
+    let config = ScannerConfig {
+        link_allowlist: args.allow_domains.clone(),
+        exact: args.exact,
+        ..Default::default()
+    };
+    Scanner::new(entries, !args.no_default_lexicons && !args.exact, config)
+}
+
+/// Line and column (1-based, in characters) of a byte offset.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+fn context(text: &str, f: &Finding) -> String {
+    let line_start = text[..f.start].rfind('\n').map(|p| p + 1).unwrap_or(0);
+    let line_end = text[f.end..]
+        .find('\n')
+        .map(|p| f.end + p)
+        .unwrap_or(text.len());
+    let pre: String = text[line_start..f.start]
+        .chars()
+        .rev()
+        .take(20)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let post: String = text[f.end..line_end].chars().take(20).collect();
+    format!("{pre}【{}】{post}", &text[f.start..f.end])
+}
+
+pub fn scan(args: ScanArgs) -> ExitCode {
+    if args.summary && !args.jsonl {
+        return bad("--summary 只能与 --jsonl 一起使用");
+    }
+    let scanner = match build(&args) {
+        Ok(s) => s,
+        Err(e) => return bad(e),
+    };
+    let threshold = args.fail_on.as_deref().and_then(Severity::parse);
+    let mut worst: Option<Severity> = None;
+    let mut input = match read_input(args.input.as_ref()) {
+        Ok(r) => r,
+        Err(e) => return bad(e),
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let base = ScanOptions {
+        repost: args.repost,
+        source: args.source.clone(),
+        disclosure: args.disclosure,
+    };
+    if args.jsonl {
+        let mut totals: BTreeMap<&'static str, u64> = BTreeMap::new();
+        let (mut lines, mut total) = (0u64, 0u64);
+        let mut buf = String::new();
+        let mut n = 0usize;
+        loop {
+            buf.clear();
+            match input.read_line(&mut buf) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => return bad(format!("第 {} 行读取失败: {e}", n + 1)),
+            }
+            n += 1;
+            if buf.trim().is_empty() {
+                continue;
+            }
+            let v: serde_json::Value = match serde_json::from_str(&buf) {
+                Ok(v) => v,
+                Err(e) => return bad(format!("第 {n} 行不是合法的 JSON: {e}")),
+            };
+            let Some(text) = v.get("text").and_then(|t| t.as_str()) else {
+                return bad(format!("第 {n} 行缺少字符串字段 text"));
+            };
+            let opts = ScanOptions {
+                repost: v
+                    .get("repost")
+                    .and_then(|x| x.as_bool())
+                    .unwrap_or(base.repost),
+                source: v
+                    .get("source")
+                    .and_then(|x| x.as_str())
+                    .map(String::from)
+                    .or_else(|| base.source.clone()),
+                disclosure: v
+                    .get("disclosure")
+                    .and_then(|x| x.as_bool())
+                    .unwrap_or(base.disclosure),
+            };
+            let findings = scanner.scan(text, &opts);
+            lines += 1;
+            total += findings.len() as u64;
+            for f in &findings {
+                *totals.entry(f.kind.code()).or_default() += 1;
+                worst = worst.max(Some(f.severity));
+            }
+            if !args.summary {
+                let line = serde_json::json!({"id": v.get("id").cloned().unwrap_or(serde_json::Value::Null), "findings": findings});
+                if writeln!(out, "{line}").is_err() {
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        if args.summary {
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::json!({"lines": lines, "findings": total, "by_kind": totals})
+            );
+        }
+    } else {
+        let mut text = String::new();
+        if let Err(e) = input.read_to_string(&mut text) {
+            return bad(format!("输入不是合法的 UTF-8 文本: {e}"));
+        }
+        let findings = scanner.scan(&text, &base);
+        for f in &findings {
+            worst = worst.max(Some(f.severity));
+        }
+        let written = if args.format == "json" {
+            writeln!(out, "{}", serde_json::json!({"findings": findings}))
+        } else if findings.is_empty() {
+            writeln!(out, "未发现问题 / no findings")
+        } else {
+            findings.iter().try_for_each(|f| {
+                let (line, col) = line_col(&text, f.start);
+                let kind = match f.subkind {
+                    Some(s) => format!("{}/{s}", f.kind.code()),
+                    None => f.kind.code().to_string(),
+                };
+                let hint = f
+                    .suggestion
+                    .as_deref()
+                    .map(|s| format!(" → {s}"))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "{line}:{col} [{}] {kind} ({}){hint}\n    {}",
+                    f.severity.code(),
+                    f.rule,
+                    context(&text, f)
+                )
+            })
+        };
+        if written.is_err() {
+            return ExitCode::from(2);
+        }
+    }
+    let _ = out.flush();
+    match (threshold, worst) {
+        (Some(t), Some(w)) if w >= t => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+pub fn mask_cmd(input: Option<PathBuf>) -> ExitCode {
+    let mut r = match read_input(input.as_ref()) {
+        Ok(r) => r,
+        Err(e) => return bad(e),
+    };
+    let mut text = String::new();
+    if let Err(e) = r.read_to_string(&mut text) {
+        return bad(format!("输入不是合法的 UTF-8 文本: {e}"));
+    }
+    print!("{}", mask(&text));
+    ExitCode::SUCCESS
+}
