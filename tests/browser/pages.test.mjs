@@ -17,6 +17,8 @@ const pages = [
   ['center', '/tokens', 'API 令牌'],
   ['admin', '/users', '用户管理'],
   ['nc_editor', '/filings', '备案审批'],
+  ['nc_editor', '/todo', '我的待办'],
+  ['nc_editor', '/content', '内容审核'],
 ];
 
 test('main pages open without errors', async () => {
@@ -44,5 +46,17 @@ test('the calendar computes a deadline across National Day', async () => {
   await Promise.all([page.waitForURL(/from=2025-09-26/), page.click('#calc')]);
   assert.match(await page.textContent('#calc-result'), /2025-10-10/);
   await shot(page, 'calendar');
+  await context.close();
+});
+
+test('an editor checks a draft before review', async () => {
+  const { context, page } = await login(browser, 'nc_editor');
+  await page.goto(`${BASE}/content`);
+  await page.fill('#text', '警钟常鸣！咨询电话13812345678，加微信购买。');
+  await Promise.all([page.waitForLoadState('load'), page.click('#check')]);
+  assert.match(await page.textContent('#findings'), /警钟长鸣/);
+  assert.match(await page.textContent('#masked-text'), /138\*\*\*\*5678/);
+  assert.ok(await page.locator('#marked mark.block').count() >= 1);
+  await shot(page, 'content-check');
   await context.close();
 });

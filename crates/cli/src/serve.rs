@@ -68,7 +68,8 @@ pub async fn run(cfg: Config, demo: bool) -> Result<ExitCode, String> {
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let housekeeping = tokio::spawn(housekeeping(store.clone(), cfg.audit_retention_days));
-    let app = govmedia_web::app(govmedia_web::AppState::new(store.clone(), cfg.web.clone()));
+    let state = govmedia_web::AppState::try_new(store.clone(), cfg.web.clone())?;
+    let app = govmedia_web::app(state);
     println!("govmedia 已启动 / listening on http://{addr}");
     axum::serve(
         listener,

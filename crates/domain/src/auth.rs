@@ -27,10 +27,11 @@ pub enum Permission {
     ContentSignoff,
     InspectionRun,
     CalendarManage,
+    LexiconManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 20] = [
         Permission::AccountRead,
         Permission::AccountCreate,
         Permission::AccountUpdate,
@@ -50,6 +51,7 @@ impl Permission {
         Permission::ContentSignoff,
         Permission::InspectionRun,
         Permission::CalendarManage,
+        Permission::LexiconManage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -73,6 +75,7 @@ impl Permission {
             Permission::ContentSignoff => "content:signoff",
             Permission::InspectionRun => "inspection:run",
             Permission::CalendarManage => "calendar:manage",
+            Permission::LexiconManage => "lexicon:manage",
         }
     }
 }
@@ -154,6 +157,7 @@ impl Role {
                 AuditRead,
                 TokenManage,
                 CalendarManage,
+                LexiconManage,
             ],
             Role::CenterAdmin => &[
                 AccountRead,
@@ -168,6 +172,7 @@ impl Role {
                 FilingReceive,
                 InspectionRun,
                 CalendarManage,
+                LexiconManage,
             ],
             Role::SupervisingDept => {
                 &[AccountRead, AccountExport, OrgRead, UserRead, FilingReceive]

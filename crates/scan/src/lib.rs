@@ -14,8 +14,10 @@ pub mod mask;
 pub mod normalize;
 pub mod pii;
 pub mod scanner;
+pub mod shared;
 
 pub use finding::{Finding, Kind, Severity};
 pub use lexicon::{Entry, LexiconError, parse_lexicon};
 pub use mask::mask;
 pub use scanner::{ScanOptions, Scanner, ScannerConfig};
+pub use shared::SharedScanner;

@@ -20,6 +20,11 @@ pub struct WebConfig {
     /// Announcement period before deregistration, in working days (some
     /// provinces require e.g. 15; the Jiangxi measures set none).
     pub announce_workdays: u32,
+    /// Lexicon files loaded into the compliance scanner besides the
+    /// built-in ones (term<TAB>category<TAB>severity<TAB>suggestion).
+    pub lexicons: Vec<String>,
+    /// Link domains that pass besides .gov.cn.
+    pub link_allowlist: Vec<String>,
     pub password: PasswordPolicy,
     pub lockout: LockoutPolicy,
 }
@@ -33,6 +38,8 @@ impl Default for WebConfig {
             max_body_bytes: 10 * 1024 * 1024,
             max_import_rows: 5000,
             announce_workdays: 0,
+            lexicons: Vec::new(),
+            link_allowlist: Vec::new(),
             password: PasswordPolicy::default(),
             lockout: LockoutPolicy::default(),
         }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod calendar;
 pub mod openapi;
 pub mod orgs;
+pub mod scan;
 pub mod workflows;
 
 use crate::error::AppError;
@@ -19,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .merge(orgs::router())
         .merge(calendar::router())
         .merge(workflows::router())
+        .merge(scan::router())
         .merge(openapi::router())
         .route_layer(axum::middleware::from_fn(crate::trace_requests))
         .method_not_allowed_fallback(|| async {

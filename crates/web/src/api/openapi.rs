@@ -27,6 +27,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/accounts/{id}/close"),
     ("post", "/accounts/{id}/change"),
     ("get", "/todo"),
+    ("post", "/scan"),
+    ("post", "/mask"),
+    ("post", "/scan/reload"),
     ("get", "/openapi.json"),
 ];
 
@@ -163,6 +166,13 @@ pub fn document() -> Value {
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}, "responsible_person": {"type": "string"}, "operators": {"type": "string"}, "vendor_name": {"type": "string"}, "changed_on": {"type": "string", "format": "date"}, "note": {"type": "string"}}}}}},
                 "responses": with(json!({"201": {"description": "{\"id\"}"}}))}},
             "/todo": {"get": {"summary": "我的待办（按备案时限排序）", "responses": with(json!({"200": {"description": "{\"items\",\"total\"}"}}))}},
+            "/scan": {"post": {"summary": "合规扫描：词库（抗变形）、错误表述、个人信息、广告、外链、密级标志、转载来源",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["text"],
+                    "properties": {"text": {"type": "string", "maxLength": 200000}, "repost": {"type": "boolean"}, "source": {"type": "string"}, "disclosure": {"type": "boolean", "description": "惩戒公示/强制性信息披露"}}}}}},
+                "responses": with(json!({"200": {"description": "{\"findings\":[{kind, subkind, rule, category, severity, start, end, char_start, char_end, matched, suggestion}]}"}}))}},
+            "/mask": {"post": {"summary": "个人信息去标识化", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["text"], "properties": {"text": {"type": "string"}}}}}},
+                "responses": with(json!({"200": {"description": "{\"text\"}"}}))}},
+            "/scan/reload": {"post": {"summary": "重新加载配置的词库并原子替换（需 lexicon:manage）", "responses": with(json!({"200": {"description": "{\"entries\"}"}}))}},
             "/openapi.json": {"get": {"summary": "本文档", "security": [], "responses": {"200": {"description": "OpenAPI 文档"}}}}
         }
     })

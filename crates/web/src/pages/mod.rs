@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin_users;
 pub mod audit;
 pub mod calendar;
+pub mod content;
 pub mod filings;
 pub mod home;
 pub mod login;
@@ -196,6 +197,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(soon::router())
         .merge(calendar::router())
         .merge(filings::router())
+        .merge(content::router())
         .route_layer(axum::middleware::from_fn(crate::trace_requests))
         .layer(axum::middleware::from_fn_with_state(
             state,

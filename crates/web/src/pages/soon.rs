@@ -33,9 +33,6 @@ fn page(
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/content", get(|PageUser(s): PageUser| async move {
-            page(&s, "content", "内容审核", "三审三核、六关审核与重大信息主要领导审定，发布前自动合规扫描（管理办法第十一、十二条）。")
-        }))
         .route("/monitoring", get(|PageUser(s): PageUser| async move {
             page(&s, "monitoring", "监测", "更新频率、僵尸号与睡眠号、政民互动回复时效监测（管理办法第十、十三、十六条）。")
         }))
