@@ -386,7 +386,7 @@ impl Store {
         cal: &Calendar,
         announce_workdays: u32,
     ) -> StoreResult<State> {
-        let w = self.workflow(&p.scope(Permission::AccountRead), id).await?;
+        let w = self.workflow_for(p, id).await?;
         let allowed = self.allowed_actions(p, &w).await?;
         if !allowed.contains(&action) {
             // Say why: a wrong state first, then a missing right.

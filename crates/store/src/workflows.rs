@@ -249,6 +249,58 @@ impl Store {
         Ok(out)
     }
 
+    /// Open workflows with a filing pending at one of `orgs`, whatever the
+    /// host org (receivers see what is routed to them).
+    async fn routed_to(&self, orgs: &[OrgId]) -> StoreResult<Vec<WorkflowRecord>> {
+        if orgs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = Sql::new(&format!(
+            "SELECT {COLUMNS}{FROM} WHERE w.state = 'filed' AND w.id IN (SELECT workflow_id FROM filing_targets WHERE status = 'pending' AND org_id IN ("
+        ));
+        for (i, o) in orgs.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.bind(o.0);
+        }
+        q.push(")) ORDER BY w.id DESC");
+        let rows = q.query()?.fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// One workflow as `p` may see it: within their read scope, or routed
+    /// to one of the orgs where they receive filings.
+    pub async fn workflow_for(&self, p: &Principal, id: i64) -> StoreResult<WorkflowRecord> {
+        match self.workflow(&p.scope(Permission::AccountRead), id).await {
+            Err(StoreError::NotFound) => {
+                let receiving = receiving_orgs(p);
+                if receiving.is_empty() {
+                    return Err(StoreError::NotFound);
+                }
+                let routed: i64 = {
+                    let mut q =
+                        Sql::new("SELECT COUNT(*) FROM filing_targets WHERE workflow_id = ");
+                    q.bind(id);
+                    q.push(" AND org_id IN (");
+                    for (i, o) in receiving.iter().enumerate() {
+                        if i > 0 {
+                            q.push(", ");
+                        }
+                        q.bind(o.0);
+                    }
+                    q.push(")");
+                    q.query()?.fetch_one(&self.pool).await?.try_get(0)?
+                };
+                if routed == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                self.workflow(&Scope::All { within: None }, id).await
+            }
+            other => other,
+        }
+    }
+
     /// The actions `p` may take on `w` right now.
     pub async fn allowed_actions(
         &self,
@@ -295,6 +347,12 @@ impl Store {
                 },
             )
             .await?;
+        let mut open = open;
+        for w in self.routed_to(&receiving_orgs(p)).await? {
+            if !open.iter().any(|o| o.id == w.id) {
+                open.push(w);
+            }
+        }
         let mut out = Vec::new();
         for w in open {
             let actions = self.allowed_actions(p, &w).await?;

@@ -73,8 +73,11 @@ async fn load(
     ApiUser(s): ApiUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let scope = s.require(Permission::AccountRead)?;
-    let w = state.store.workflow(&scope, parse_id(&id)?).await?;
+    s.require(Permission::AccountRead)?;
+    let w = state
+        .store
+        .workflow_for(&s.principal, parse_id(&id)?)
+        .await?;
     let steps = state.store.workflow_steps(w.id).await?;
     let targets = state.store.filing_targets(w.id).await?;
     let actions: Vec<&str> = state

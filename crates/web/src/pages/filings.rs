@@ -397,8 +397,8 @@ async fn detail_page(
     error: String,
     status: StatusCode,
 ) -> PageResult<Response> {
-    let scope = s.require(Permission::AccountRead)?;
-    let w = state.store.workflow(&scope, id).await?;
+    s.require(Permission::AccountRead)?;
+    let w = state.store.workflow_for(&s.principal, id).await?;
     let today = crate::fmt::today();
     let cal = state.store.calendar().await?;
     let (due_text, u) = due_info(&cal, today, &w);

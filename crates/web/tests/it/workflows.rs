@@ -302,3 +302,54 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    receivers_see_what_is_routed_to_them,
+    async |store: Store| {
+        use govmedia_domain::auth::{DataScope, Role};
+        let app = app(store).await;
+        // A supervising-department user at the publicity center: their read
+        // scope is the center alone, yet city-level filings are routed to it.
+        let center_org = app
+            .store
+            .org_by_name("江西省人力资源和社会保障宣传中心")
+            .await
+            .unwrap();
+        app.store
+            .create_user(
+                &govmedia_store::orgs::Actor::system(),
+                &govmedia_store::users::NewUser {
+                    username: "center_pub".into(),
+                    display_name: "宣传中心备案员".into(),
+                    org_id: center_org.id,
+                    password: PW.into(),
+                    must_change_password: false,
+                    roles: vec![(Role::SupervisingDept, DataScope::Subtree)],
+                },
+            )
+            .await
+            .unwrap();
+        let receiver = app.browser("center_pub").await;
+        let todo = app.send(receiver.get("/todo")).await.text();
+        // The demo's filed personal account (南昌, city level) waits at the center.
+        assert!(todo.contains("南昌人社李明谈社保"), "{todo}");
+        let id: i64 = {
+            let t = app.token("center_pub").await;
+            let v = app.get_api(&t, "/api/v1/todo").await.json();
+            v["items"][0]["workflow"]["id"].as_i64().unwrap()
+        };
+        let r = app.send(receiver.get(&format!("/filings/{id}"))).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let r = app
+            .send(receiver.post(
+                &format!("/filings/{id}/act"),
+                &[("action", "accept_filing")],
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        // Other workflows of 南昌 stay invisible to them.
+        let other = app.browser("center_pub").await;
+        let list = app.send(other.get("/filings")).await.text();
+        assert!(!list.contains("南昌人社服务"), "not routed, not in scope");
+    }
+);
