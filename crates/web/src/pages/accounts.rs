@@ -279,7 +279,7 @@ struct DetailPage {
     can_edit: bool,
     can_file: bool,
     can_order: bool,
-    workflows: Vec<(i64, String, &'static str, String)>,
+    workflows: Vec<(i64, String, &'static str, String, &'static str)>,
 }
 
 fn describe_change(
@@ -382,6 +382,8 @@ async fn detail(
             aw.account.host_org_id,
             &aw.account.host_org_path,
         );
+    let cal = state.store.calendar().await?;
+    let today = crate::fmt::today();
     let workflows = state
         .store
         .workflows(
@@ -394,12 +396,9 @@ async fn detail(
         .await?
         .into_iter()
         .map(|w| {
-            (
-                w.id,
-                w.title,
-                w.state.label(),
-                w.filing_due.unwrap_or_default(),
-            )
+            // Same deadline text and colour as everywhere else.
+            let (due, u) = crate::pages::filings::due_info(&cal, today, &w);
+            (w.id, w.title, w.state.label(), due, u.class())
         })
         .collect();
     render(&DetailPage {
