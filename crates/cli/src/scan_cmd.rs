@@ -109,6 +109,59 @@ fn context(text: &str, f: &Finding) -> String {
     format!("{pre}【{}】{post}", &text[f.start..f.end])
 }
 
+/// Lines scanned together (spread over the cores).
+const BATCH: usize = 2048;
+
+/// One JSON line as read: borrowed text, optional flags.
+#[derive(serde::Deserialize)]
+struct InLine<'a> {
+    #[serde(default)]
+    id: serde_json::Value,
+    #[serde(borrow)]
+    text: std::borrow::Cow<'a, str>,
+    #[serde(default)]
+    repost: Option<bool>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    disclosure: Option<bool>,
+}
+
+struct LineResult {
+    kinds: Vec<&'static str>,
+    worst: Option<Severity>,
+    output: Option<String>,
+}
+
+fn scan_line(
+    scanner: &Scanner,
+    base: &ScanOptions,
+    no: usize,
+    line: &str,
+    summary: bool,
+) -> Result<LineResult, String> {
+    let v: InLine<'_> = serde_json::from_str(line).map_err(|e| {
+        if e.to_string().contains("missing field `text`") || e.to_string().contains("invalid type")
+        {
+            format!("第 {no} 行缺少字符串字段 text 或字段类型不对: {e}")
+        } else {
+            format!("第 {no} 行不是合法的 JSON: {e}")
+        }
+    })?;
+    let opts = ScanOptions {
+        repost: v.repost.unwrap_or(base.repost),
+        source: v.source.or_else(|| base.source.clone()),
+        disclosure: v.disclosure.unwrap_or(base.disclosure),
+    };
+    let findings = scanner.scan(&v.text, &opts);
+    Ok(LineResult {
+        kinds: findings.iter().map(|f| f.kind.code()).collect(),
+        worst: findings.iter().map(|f| f.severity).max(),
+        output: (!summary)
+            .then(|| serde_json::json!({"id": v.id, "findings": findings}).to_string()),
+    })
+}
+
 pub fn scan(args: ScanArgs) -> ExitCode {
     if args.summary && !args.jsonl {
         return bad("--summary 只能与 --jsonl 一起使用");
@@ -133,52 +186,70 @@ pub fn scan(args: ScanArgs) -> ExitCode {
     if args.jsonl {
         let mut totals: BTreeMap<&'static str, u64> = BTreeMap::new();
         let (mut lines, mut total) = (0u64, 0u64);
-        let mut buf = String::new();
+        let workers = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 8);
         let mut n = 0usize;
-        loop {
-            buf.clear();
-            match input.read_line(&mut buf) {
-                Ok(0) => break,
-                Ok(_) => {}
-                Err(e) => return bad(format!("第 {} 行读取失败: {e}", n + 1)),
+        let mut eof = false;
+        // Lines are read in batches and scanned on every core; results are
+        // written in input order.
+        while !eof {
+            let mut batch: Vec<(usize, String)> = Vec::with_capacity(BATCH);
+            while batch.len() < BATCH {
+                let mut buf = String::new();
+                match input.read_line(&mut buf) {
+                    Ok(0) => {
+                        eof = true;
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(e) => return bad(format!("第 {} 行读取失败: {e}", n + 1)),
+                }
+                n += 1;
+                if !buf.trim().is_empty() {
+                    batch.push((n, buf));
+                }
             }
-            n += 1;
-            if buf.trim().is_empty() {
-                continue;
-            }
-            let v: serde_json::Value = match serde_json::from_str(&buf) {
-                Ok(v) => v,
-                Err(e) => return bad(format!("第 {n} 行不是合法的 JSON: {e}")),
-            };
-            let Some(text) = v.get("text").and_then(|t| t.as_str()) else {
-                return bad(format!("第 {n} 行缺少字符串字段 text"));
-            };
-            let opts = ScanOptions {
-                repost: v
-                    .get("repost")
-                    .and_then(|x| x.as_bool())
-                    .unwrap_or(base.repost),
-                source: v
-                    .get("source")
-                    .and_then(|x| x.as_str())
-                    .map(String::from)
-                    .or_else(|| base.source.clone()),
-                disclosure: v
-                    .get("disclosure")
-                    .and_then(|x| x.as_bool())
-                    .unwrap_or(base.disclosure),
-            };
-            let findings = scanner.scan(text, &opts);
-            lines += 1;
-            total += findings.len() as u64;
-            for f in &findings {
-                *totals.entry(f.kind.code()).or_default() += 1;
-                worst = worst.max(Some(f.severity));
-            }
-            if !args.summary {
-                let line = serde_json::json!({"id": v.get("id").cloned().unwrap_or(serde_json::Value::Null), "findings": findings});
-                if writeln!(out, "{line}").is_err() {
-                    return ExitCode::from(2);
+            let chunk = batch.len().div_ceil(workers).max(1);
+            let results: Vec<Result<Vec<LineResult>, String>> = std::thread::scope(|sc| {
+                let handles: Vec<_> = batch
+                    .chunks(chunk)
+                    .map(|part| {
+                        sc.spawn(|| {
+                            part.iter()
+                                .map(|(no, line)| {
+                                    scan_line(&scanner, &base, *no, line, args.summary)
+                                })
+                                .collect()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|_| Err("扫描线程异常退出".to_string()))
+                    })
+                    .collect()
+            });
+            for part in results {
+                let part = match part {
+                    Ok(p) => p,
+                    Err(e) => return bad(e),
+                };
+                for r in part {
+                    lines += 1;
+                    total += r.kinds.len() as u64;
+                    for k in r.kinds {
+                        *totals.entry(k).or_default() += 1;
+                    }
+                    worst = worst.max(r.worst);
+                    if let Some(line) = r.output
+                        && writeln!(out, "{line}").is_err()
+                    {
+                        return ExitCode::from(2);
+                    }
                 }
             }
         }
