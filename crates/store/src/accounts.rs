@@ -226,12 +226,7 @@ impl Store {
         let mut q = Sql::new(&format!(
             "SELECT {COLUMNS} FROM accounts a JOIN orgs o ON o.id = a.host_org_id WHERE a.host_org_id IN ("
         ));
-        for (i, h) in hosts.iter().enumerate() {
-            if i > 0 {
-                q.push(", ");
-            }
-            q.bind(h.0);
-        }
+        q.bind_list(hosts.iter().map(|x| x.0));
         q.push(")");
         let rows = q.query()?.fetch_all(&self.pool).await?;
         rows.iter()

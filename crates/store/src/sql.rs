@@ -70,6 +70,17 @@ impl Sql {
         self
     }
 
+    /// Appends `$a, $b, …` for a list of values (for `IN (…)`).
+    pub fn bind_list<T: Into<Arg>>(&mut self, values: impl IntoIterator<Item = T>) -> &mut Self {
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.bind(v);
+        }
+        self
+    }
+
     /// Placeholder text for the next value, without appending it.
     pub fn placeholder(&mut self, value: impl Into<Arg>) -> String {
         self.args.push(value.into());
@@ -117,6 +128,13 @@ mod tests {
         s.bind(1i64).push(" AND b = ").bind("x");
         assert_eq!(s.text, "SELECT 1 WHERE a = $1 AND b = $2");
         assert_eq!(s.args.len(), 2);
+    }
+
+    #[test]
+    fn binds_lists() {
+        let mut s = Sql::new("x IN (");
+        s.bind_list([1i64, 2, 3]).push(")");
+        assert_eq!(s.text, "x IN ($1, $2, $3)");
     }
 
     #[test]

@@ -258,12 +258,7 @@ impl Store {
         let mut q = Sql::new(&format!(
             "SELECT {COLUMNS}{FROM} WHERE w.state = 'filed' AND w.id IN (SELECT workflow_id FROM filing_targets WHERE status = 'pending' AND org_id IN ("
         ));
-        for (i, o) in orgs.iter().enumerate() {
-            if i > 0 {
-                q.push(", ");
-            }
-            q.bind(o.0);
-        }
+        q.bind_list(orgs.iter().map(|x| x.0));
         q.push(")) ORDER BY w.id DESC");
         let rows = q.query()?.fetch_all(&self.pool).await?;
         Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
@@ -283,12 +278,7 @@ impl Store {
                         Sql::new("SELECT COUNT(*) FROM filing_targets WHERE workflow_id = ");
                     q.bind(id);
                     q.push(" AND org_id IN (");
-                    for (i, o) in receiving.iter().enumerate() {
-                        if i > 0 {
-                            q.push(", ");
-                        }
-                        q.bind(o.0);
-                    }
+                    q.bind_list(receiving.iter().map(|x| x.0));
                     q.push(")");
                     q.query()?.fetch_one(&self.pool).await?.try_get(0)?
                 };

@@ -117,16 +117,21 @@ async fn page(
     })
 }
 
-async fn list(State(state): State<AppState>, PageUser(s): PageUser) -> PageResult<Response> {
+/// The user list with nothing to report.
+async fn plain(state: &AppState, s: &Session) -> PageResult<Response> {
     page(
-        &state,
-        &s,
+        state,
+        s,
         NewUserForm::default(),
         String::new(),
         String::new(),
         String::new(),
     )
     .await
+}
+
+async fn list(State(state): State<AppState>, PageUser(s): PageUser) -> PageResult<Response> {
+    plain(&state, &s).await
 }
 
 async fn create(
@@ -243,15 +248,7 @@ async fn lock(
     let id = target(&state, &s, &id).await?;
     // An administrative lock lasts until an administrator lifts it.
     state.store.lock_user(&s.actor(), id, i64::MAX / 2).await?;
-    page(
-        &state,
-        &s,
-        NewUserForm::default(),
-        String::new(),
-        String::new(),
-        String::new(),
-    )
-    .await
+    plain(&state, &s).await
 }
 
 async fn unlock(
@@ -261,15 +258,7 @@ async fn unlock(
 ) -> PageResult<Response> {
     let id = target(&state, &s, &id).await?;
     state.store.unlock_user(&s.actor(), id).await?;
-    page(
-        &state,
-        &s,
-        NewUserForm::default(),
-        String::new(),
-        String::new(),
-        String::new(),
-    )
-    .await
+    plain(&state, &s).await
 }
 
 async fn reset(
