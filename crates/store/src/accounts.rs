@@ -251,6 +251,19 @@ impl Store {
             .collect())
     }
 
+    /// One account within `scope`, with its registry warnings.
+    pub async fn account_with_warnings(
+        &self,
+        scope: &Scope,
+        id: AccountId,
+    ) -> StoreResult<AccountWithWarnings> {
+        let a = self.account(scope, id).await?;
+        self.with_warnings(vec![a])
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound)
+    }
+
     /// One page of the registry within `scope`.
     pub async fn list_accounts(
         &self,

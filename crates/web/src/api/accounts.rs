@@ -54,9 +54,12 @@ async fn load(
     Path(id): Path<String>,
 ) -> ApiResult<Json<AccountWithWarnings>> {
     let scope = s.require(Permission::AccountRead)?;
-    let a = state.store.account(&scope, parse_id(&id)?).await?;
-    let mut with = state.store.with_warnings(vec![a]).await?;
-    with.pop().map(Json).ok_or_else(AppError::not_found)
+    Ok(Json(
+        state
+            .store
+            .account_with_warnings(&scope, parse_id(&id)?)
+            .await?,
+    ))
 }
 
 /// Account fields in a request body. Unknown fields are refused.
@@ -131,9 +134,7 @@ async fn create(
         .create_account(&s.actor(), &scope, &input)
         .await?;
     let read = s.require(Permission::AccountRead)?;
-    let a = state.store.account(&read, id).await?;
-    let mut with = state.store.with_warnings(vec![a]).await?;
-    let created = with.pop().ok_or_else(AppError::internal)?;
+    let created = state.store.account_with_warnings(&read, id).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -155,9 +156,7 @@ async fn update(
         .store
         .update_account(&s.actor(), &scope, id, &input, b.version)
         .await?;
-    let a = state.store.account(&scope, id).await?;
-    let mut with = state.store.with_warnings(vec![a]).await?;
-    with.pop().map(Json).ok_or_else(AppError::internal)
+    Ok(Json(state.store.account_with_warnings(&scope, id).await?))
 }
 
 async fn history(

@@ -323,11 +323,7 @@ async fn detail(
 ) -> PageResult<Response> {
     let scope = s.require(Permission::AccountRead)?;
     let id = parse_id(&id)?;
-    let a = state.store.account(&scope, id).await?;
-    let with = state.store.with_warnings(vec![a]).await?;
-    let Some(aw) = with.into_iter().next() else {
-        return Err(PageError(AppError::not_found()));
-    };
+    let aw = state.store.account_with_warnings(&scope, id).await?;
     let entries = state.store.account_history(&scope, id).await?;
     // History names host orgs by id; show their names.
     let mut org_names = std::collections::HashMap::new();
