@@ -23,12 +23,19 @@ def jieba_words():
 
 
 def lexicon(words, n, path):
-    # The n most frequent words of two or more characters.
-    top = sorted(words, key=lambda w: -w[1])[:n]
+    # The n most frequent distinct words of two or more characters (a
+    # repeated word would count twice in the peers but once in ours).
+    seen = set()
+    top = []
+    for w, _ in sorted(words, key=lambda w: -w[1]):
+        if w not in seen and "#" not in w and "\t" not in w:
+            seen.add(w)
+            top.append(w)
+            if len(top) == n:
+                break
     with open(path, "w", encoding="utf-8") as f:
-        for w, _ in top:
-            if "#" not in w and "\t" not in w:
-                f.write(w + "\n")
+        for w in top:
+            f.write(w + "\n")
     return path
 
 

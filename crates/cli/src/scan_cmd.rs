@@ -3,7 +3,9 @@
 //! `--fail-on` severity or worse is present, 2 on bad input.
 
 use clap::Args;
-use govmedia_scan::{Finding, ScanOptions, Scanner, ScannerConfig, Severity, mask, parse_lexicon};
+use govmedia_scan::{
+    Finding, Kind, ScanOptions, Scanner, ScannerConfig, Severity, Tally, mask, parse_lexicon,
+};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufWriter, Read, Write};
 use std::path::PathBuf;
@@ -127,8 +129,14 @@ struct InLine<'a> {
     disclosure: Option<bool>,
 }
 
+#[derive(serde::Serialize)]
+struct OutLine<'a> {
+    id: &'a serde_json::Value,
+    findings: &'a [Finding<'a>],
+}
+
 struct LineResult {
-    kinds: Vec<&'static str>,
+    by_kind: [u64; Kind::ALL.len()],
     worst: Option<Severity>,
     output: Option<String>,
 }
@@ -153,12 +161,26 @@ fn scan_line(
         source: v.source.or_else(|| base.source.clone()),
         disclosure: v.disclosure.unwrap_or(base.disclosure),
     };
+    if summary {
+        let t = scanner.tally(&v.text, &opts);
+        return Ok(LineResult {
+            by_kind: t.by_kind,
+            worst: t.worst,
+            output: None,
+        });
+    }
     let findings = scanner.scan(&v.text, &opts);
+    let t = Tally::of(&findings);
     Ok(LineResult {
-        kinds: findings.iter().map(|f| f.kind.code()).collect(),
-        worst: findings.iter().map(|f| f.severity).max(),
-        output: (!summary)
-            .then(|| serde_json::json!({"id": v.id, "findings": findings}).to_string()),
+        by_kind: t.by_kind,
+        worst: t.worst,
+        output: Some(
+            serde_json::to_string(&OutLine {
+                id: &v.id,
+                findings: &findings,
+            })
+            .unwrap_or_default(),
+        ),
     })
 }
 
@@ -240,9 +262,11 @@ pub fn scan(args: ScanArgs) -> ExitCode {
                 };
                 for r in part {
                     lines += 1;
-                    total += r.kinds.len() as u64;
-                    for k in r.kinds {
-                        *totals.entry(k).or_default() += 1;
+                    for (kind, n) in Kind::ALL.iter().zip(r.by_kind) {
+                        if n > 0 {
+                            total += n;
+                            *totals.entry(kind.code()).or_default() += n;
+                        }
                     }
                     worst = worst.max(r.worst);
                     if let Some(line) = r.output

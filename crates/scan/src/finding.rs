@@ -1,6 +1,7 @@
 //! What the scanner reports.
 
 use serde::Serialize;
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -41,6 +42,21 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::Lexicon,
+        Kind::Correction,
+        Kind::Pii,
+        Kind::Advert,
+        Kind::Link,
+        Kind::SecretMarker,
+        Kind::Attribution,
+    ];
+
+    /// Position in [`Kind::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Kind::Lexicon => "lexicon",
@@ -54,42 +70,37 @@ impl Kind {
     }
 }
 
-/// One finding in the original text.
+/// One finding in the original text. It borrows the scanner's rule names
+/// and the scanned text, so scanning allocates nothing per finding except
+/// masking suggestions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
+pub struct Finding<'a> {
     pub kind: Kind,
     /// For `pii`: `id_card`, `mobile`, `landline`, `bank_card`, `email`,
     /// `passport`; for `attribution`: `missing_source` or
     /// `unapproved_source`.
     pub subkind: Option<&'static str>,
     /// The lexicon entry or detector that fired.
-    pub rule: String,
-    pub category: String,
+    pub rule: &'a str,
+    pub category: &'a str,
     pub severity: Severity,
     pub start: usize,
     pub end: usize,
     pub char_start: usize,
     pub char_end: usize,
-    pub matched: String,
-    pub suggestion: Option<String>,
+    pub matched: &'a str,
+    pub suggestion: Option<Cow<'a, str>>,
 }
 
-/// Converts byte spans to char spans for a batch of findings.
-pub(crate) fn fill_char_offsets(text: &str, findings: &mut [Finding]) {
-    if findings.is_empty() {
-        return;
-    }
-    // Byte offset -> char index for every char boundary.
-    let mut map = vec![0usize; text.len() + 1];
-    let mut ci = 0;
-    for (bi, _) in text.char_indices() {
-        map[bi] = ci;
-        ci += 1;
-    }
-    map[text.len()] = ci;
+/// Fills `matched` and the char offsets of findings sorted by `start`, in
+/// one walk over the text.
+pub(crate) fn fill_char_offsets<'a>(text: &'a str, findings: &mut [Finding<'a>]) {
+    let (mut byte, mut chars) = (0usize, 0usize);
     for f in findings {
-        f.char_start = map[f.start];
-        f.char_end = map[f.end];
-        f.matched = text[f.start..f.end].to_string();
+        chars += text[byte..f.start].chars().count();
+        byte = f.start;
+        f.char_start = chars;
+        f.matched = &text[f.start..f.end];
+        f.char_end = chars + f.matched.chars().count();
     }
 }

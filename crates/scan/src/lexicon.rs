@@ -1,5 +1,5 @@
 //! Lexicon files: one entry a line, `term<TAB>category<TAB>severity<TAB>suggestion`
-//! (later fields optional; `#` starts a comment). Entries with a suggestion
+//! (later fields optional; `#` starts a comment, `\#` is a literal `#`). Entries with a suggestion
 //! are corrections; category `advert` entries are advertising and category
 //! `secret` entries secret markings; the rest are plain lexicon terms.
 
@@ -41,12 +41,27 @@ pub const DEFAULT_LEXICONS: &[(&str, &str)] = &[
     ("corrections.tsv", include_str!("../data/corrections.tsv")),
 ];
 
+/// The line without its comment; `\#` stands for a literal `#`.
+fn strip_comment(line: &str) -> std::borrow::Cow<'_, str> {
+    let b = line.as_bytes();
+    let cut = (0..b.len())
+        .find(|&i| b[i] == b'#' && (i == 0 || b[i - 1] != b'\\'))
+        .unwrap_or(b.len());
+    let content = &line[..cut];
+    if content.contains("\\#") {
+        content.replace("\\#", "#").into()
+    } else {
+        content.into()
+    }
+}
+
 /// Parses one lexicon file; `source` names it in errors.
 pub fn parse_lexicon(text: &str, source: &str) -> Result<Vec<Entry>, LexiconError> {
     let mut out = Vec::new();
+    let folder = crate::normalize::Folder::new();
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim_end_matches('\r');
-        let content = line.split('#').next().unwrap_or("");
+        let content = strip_comment(line);
         if content.trim().is_empty() {
             continue;
         }
@@ -66,7 +81,7 @@ pub fn parse_lexicon(text: &str, source: &str) -> Result<Vec<Entry>, LexiconErro
         if term.chars().count() > 100 {
             return Err(err("词条超过100个字符".into()));
         }
-        if crate::normalize::normalize_term(term).is_empty() {
+        if !term.chars().any(|c| folder.get(c).is_some()) {
             return Err(err(format!("词条“{term}”只含标点或空白")));
         }
         let category = fields
@@ -137,6 +152,14 @@ mod tests {
         assert_eq!(e.line, 2);
         assert!(e.to_string().contains("my.tsv 第 2 行"));
         assert!(parse_lexicon("***\n", "x").is_err());
+    }
+
+    #[test]
+    fn escaped_hash_is_part_of_the_term() {
+        let e = parse_lexicon("C\\#语言\tskill # a comment\n#只是注释\n", "t").unwrap();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].term, "C#语言");
+        assert_eq!(e[0].category, "skill");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! byte offsets, `char_start`/`char_end` Unicode scalar offsets.
 
 pub mod attribution;
+pub mod automaton;
 pub mod finding;
 pub mod lexicon;
 pub mod links;
@@ -19,5 +20,5 @@ pub mod shared;
 pub use finding::{Finding, Kind, Severity};
 pub use lexicon::{Entry, LexiconError, parse_lexicon};
 pub use mask::mask;
-pub use scanner::{ScanOptions, Scanner, ScannerConfig};
+pub use scanner::{ScanOptions, Scanner, ScannerConfig, Tally};
 pub use shared::SharedScanner;

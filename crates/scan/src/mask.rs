@@ -4,16 +4,16 @@
 //! digits, e-mail `z***@example.com`, landline all but the last 4 digits,
 //! passport all but the first letter and last 2 digits.
 
-use crate::pii::{PiiMatch, detect};
+use crate::pii::{PiiMatch, detect, is_alnum_char, is_digit_char};
 
 /// Masks the digits of `s` outside the first `keep_head` and last
 /// `keep_tail` digits; separators and other characters stay.
 fn mask_digits(s: &str, keep_head: usize, keep_tail: usize) -> String {
-    let total = s.chars().filter(|c| c.is_ascii_alphanumeric()).count();
+    let total = s.chars().filter(|c| is_alnum_char(*c)).count();
     let mut seen = 0;
     s.chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() {
+            if is_alnum_char(c) {
                 seen += 1;
                 if seen <= keep_head || seen > total.saturating_sub(keep_tail) {
                     c
@@ -32,9 +32,9 @@ pub fn mask_item(m: &PiiMatch, original: &str) -> String {
     match m.subkind {
         "mobile" => {
             // Keep a country code, then 3 + 4 digits.
-            let digits_start = original.find(|c: char| c.is_ascii_digit()).unwrap_or(0);
+            let digits_start = original.find(is_digit_char).unwrap_or(0);
             let (prefix, number) = original.split_at(digits_start);
-            let total = number.chars().filter(char::is_ascii_digit).count();
+            let total = number.chars().filter(|c| is_digit_char(*c)).count();
             let cc = total.saturating_sub(11);
             format!("{prefix}{}", mask_digits(number, cc + 3, 4))
         }
@@ -78,5 +78,14 @@ mod tests {
         assert_eq!(mask("邮箱zhang@example.com"), "邮箱z***@example.com");
         assert_eq!(mask("电话0791-86123456"), "电话****-****3456");
         assert_eq!(mask("没有个人信息"), "没有个人信息");
+    }
+
+    #[test]
+    fn masks_full_width_digits() {
+        assert_eq!(
+            mask("电话１３８１２３４１２３４。"),
+            "电话１３８****１２３４。"
+        );
+        assert_eq!(mask("手机１38１２３４１２３４"), "手机１38****１２３４");
     }
 }

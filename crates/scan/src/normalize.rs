@@ -1,28 +1,24 @@
 //! Normalization for evasion-proof matching. Each character is folded
 //! (full-width to half-width, letter case, traditional to simplified);
 //! noise characters (spaces, most punctuation, zero-width characters,
-//! emoji and other symbols) are dropped, and every kept character remembers
-//! its span in the original text and how many noise characters preceded it.
-//! Sentence breaks (。！？；… and line breaks) are kept, so a term never
-//! matches across sentences.
+//! emoji and other symbols) are dropped. Sentence breaks (。！？；… and line
+//! breaks) are kept, so a term never matches across sentences.
+//!
+//! Folding is one table lookup per character: the table for the Basic
+//! Multilingual Plane is computed once per process from the same rules
+//! ([`is_noise`], [`fold`] and OpenCC's traditional→simplified mapping as
+//! shipped by `fast2s`), so the scanner never converts or allocates per text.
+//! The traditional→simplified step is applied character by character: the
+//! same table folds lexicon terms and texts, so both sides always agree.
+
+use std::sync::OnceLock;
 
 /// Most noise characters that may stand between two characters of a term
 /// (more than this and the characters are considered unrelated).
 pub const MAX_NOISE: u16 = 3;
 
-/// The normalized text with its map back to the original.
-#[derive(Debug, Default, Clone)]
-pub struct Normalized {
-    /// Normalized characters, noise removed.
-    pub text: String,
-    /// For each normalized char: original byte start and end.
-    pub spans: Vec<(u32, u32)>,
-    /// For each normalized char: noise chars dropped right before it.
-    pub gaps: Vec<u16>,
-    /// Byte offset in `text` -> normalized char index (valid at char
-    /// boundaries; one extra entry for the end).
-    pub byte_to_char: Vec<u32>,
-}
+/// Table value for a noise character.
+const NOISE: u32 = u32::MAX;
 
 /// Characters that end a sentence: never noise, never inside a term.
 pub fn is_sentence_break(c: char) -> bool {
@@ -59,8 +55,7 @@ pub fn is_noise(c: char) -> bool {
     }
 }
 
-/// Folds width and case of one character (traditional → simplified is
-/// done on whole strings, see [`normalize`]).
+/// Folds width and case of one character (no traditional → simplified).
 pub fn fold(c: char) -> char {
     let c = match c {
         '\u{3000}' => ' ',
@@ -76,42 +71,75 @@ pub fn fold(c: char) -> char {
     }
 }
 
-/// Normalizes `text` for matching. `skip_noise = false` keeps every
-/// character (used by the exact mode).
-pub fn normalize(text: &str, skip_noise: bool) -> Normalized {
-    // fast2s converts character by character, one output char per input
-    // char, so the two sequences line up.
-    let simplified = fast2s::convert(text);
-    let mut n = Normalized {
-        text: String::with_capacity(text.len()),
-        spans: Vec::with_capacity(text.len() / 2),
-        gaps: Vec::with_capacity(text.len() / 2),
-        byte_to_char: Vec::with_capacity(text.len() + 1),
-    };
-    let mut gap: u16 = 0;
-    for ((start, orig), simp) in text.char_indices().zip(simplified.chars()) {
-        if skip_noise && is_noise(orig) {
-            gap = gap.saturating_add(1);
-            continue;
-        }
-        let c = fold(simp);
-        let idx = n.spans.len() as u32;
-        for _ in 0..c.len_utf8() {
-            n.byte_to_char.push(idx);
-        }
-        n.text.push(c);
-        n.spans
-            .push((start as u32, (start + orig.len_utf8()) as u32));
-        n.gaps.push(gap);
-        gap = 0;
+/// The full rule for one character, computed without the table.
+fn compute(c: char) -> Option<char> {
+    if is_noise(c) {
+        return None;
     }
-    n.byte_to_char.push(n.spans.len() as u32);
-    n
+    let simplified = if c.len_utf8() == 3 {
+        let mut buf = [0u8; 4];
+        fast2s::convert(c.encode_utf8(&mut buf))
+            .chars()
+            .next()
+            .unwrap_or(c)
+    } else {
+        c
+    };
+    Some(fold(simplified))
 }
 
-/// Normalizes a lexicon term the same way (noise removed).
+fn table() -> &'static [u32] {
+    static TABLE: OnceLock<Box<[u32]>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0u32..0x10000)
+            .map(|u| match char::from_u32(u) {
+                // surrogates never occur in a `str`
+                None => u,
+                Some(c) => compute(c).map_or(NOISE, |n| n as u32),
+            })
+            .collect()
+    })
+}
+
+/// A handle on the folding table (built on first use).
+#[derive(Clone, Copy)]
+pub struct Folder {
+    table: &'static [u32],
+}
+
+impl Default for Folder {
+    fn default() -> Self {
+        Folder::new()
+    }
+}
+
+impl Folder {
+    pub fn new() -> Folder {
+        Folder { table: table() }
+    }
+
+    /// The folded character, or `None` for noise.
+    #[inline(always)]
+    pub fn get(self, c: char) -> Option<char> {
+        let u = c as u32;
+        if u < 0x10000 {
+            let v = self.table[u as usize];
+            if v == NOISE {
+                None
+            } else {
+                // SAFETY-free: every stored value came from a `char`.
+                char::from_u32(v)
+            }
+        } else {
+            compute(c)
+        }
+    }
+}
+
+/// Normalizes a lexicon term (noise removed, characters folded).
 pub fn normalize_term(term: &str) -> String {
-    normalize(term, true).text
+    let f = Folder::new();
+    term.chars().filter_map(|c| f.get(c)).collect()
 }
 
 #[cfg(test)]
@@ -119,18 +147,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn folds_and_maps_back() {
-        let t = "Ａ法·輪*功";
-        let n = normalize(t, true);
-        assert_eq!(n.text, "a法轮功");
-        assert_eq!(n.gaps, vec![0, 0, 1, 1]);
-        let (s, e) = n.spans[3];
-        assert_eq!(&t[s as usize..e as usize], "功");
+    fn folds_and_drops_noise() {
+        assert_eq!(normalize_term("Ａ法·輪*功"), "a法轮功");
+        assert_eq!(normalize_term("甲\u{200B}乙😀丙"), "甲乙丙");
+        assert_eq!(normalize_term("ＡＢＣ１２３"), "abc123");
     }
 
     #[test]
     fn sentence_breaks_are_kept() {
-        assert_eq!(normalize("甲。乙", true).text, "甲。乙");
-        assert_eq!(normalize("甲\u{200B}乙😀丙", true).text, "甲乙丙");
+        assert_eq!(normalize_term("甲。乙"), "甲。乙");
+        assert_eq!(normalize_term("甲\n乙"), "甲\n乙");
+    }
+
+    #[test]
+    fn table_agrees_with_the_rules() {
+        let f = Folder::new();
+        for u in (0u32..0x10000).step_by(7).chain([0x8A5E, 0x5B78, 0xFF21]) {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(f.get(c), compute(c), "U+{u:04X}");
+            }
+        }
+        assert_eq!(f.get('詞'), Some('词'));
+        assert_eq!(f.get('😀'), None);
+        assert_eq!(f.get('𠀀'), Some('𠀀'));
     }
 }

@@ -1,7 +1,8 @@
 //! Personal-data detectors (article 14): ID numbers (GB 11643, with check
 //! digit, region and birth date), mainland mobile numbers, landlines, bank
-//! cards (Luhn), e-mail addresses and passports. Digits are ASCII; a
-//! number inside a longer run of digits or letters is never reported.
+//! cards (Luhn), e-mail addresses and passports. Full-width forms
+//! (１３８…, ＠) are read as their ASCII forms; a number inside a longer run
+//! of digits or letters is never reported.
 
 /// One detected item: byte span in the original text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,6 +205,48 @@ fn bounded(b: &[u8], start: usize, end: usize) -> bool {
 
 /// All personal data in `text`, in order, not overlapping.
 pub fn detect(text: &str) -> Vec<PiiMatch> {
+    // Full-width forms U+FF01..U+FF5E are EF BC 81..EF BD 9E in UTF-8.
+    let b = text.as_bytes();
+    if !b
+        .windows(2)
+        .any(|w| w[0] == 0xEF && (w[1] == 0xBC || w[1] == 0xBD))
+    {
+        return detect_ascii(text);
+    }
+    // Fold full-width forms to ASCII and map spans back.
+    let mut folded = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len() + 1);
+    for (i, c) in text.char_indices() {
+        let f = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        map.extend(std::iter::repeat_n(i, f.len_utf8()));
+        folded.push(f);
+    }
+    map.push(text.len());
+    detect_ascii(&folded)
+        .into_iter()
+        .map(|m| PiiMatch {
+            start: map[m.start],
+            end: map[m.end],
+            ..m
+        })
+        .collect()
+}
+
+/// Digits and letters, ASCII or full-width.
+pub(crate) fn is_alnum_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c, '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}')
+}
+
+/// Digits, ASCII or full-width.
+pub(crate) fn is_digit_char(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, '\u{FF10}'..='\u{FF19}')
+}
+
+fn detect_ascii(text: &str) -> Vec<PiiMatch> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;

@@ -1,10 +1,12 @@
 //! The scanner: compiled lexicon matchers plus the detectors.
 
 use crate::attribution::{DEFAULT_APPROVED_SOURCES, approved, source_statement};
+use crate::automaton::Automaton;
 use crate::finding::{Finding, Kind, Severity, fill_char_offsets};
 use crate::lexicon::{Entry, default_entries};
-use crate::normalize::{MAX_NOISE, normalize, normalize_term};
-use aho_corasick::{AhoCorasick, MatchKind};
+use crate::normalize::{Folder, MAX_NOISE, normalize_term};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone)]
 pub struct ScannerConfig {
@@ -41,14 +43,91 @@ pub struct ScanOptions {
     pub disclosure: bool,
 }
 
+/// Longest pattern, in normalized characters (lexicon terms are limited
+/// to 100 characters).
+const MAX_PATTERN_CHARS: usize = 128;
+
+/// A fast non-cryptographic hash for compiling lexicons (terms are the
+/// operator's own input, so hash flooding is not a concern here).
+#[derive(Clone, Copy, Default)]
+struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0)
+    }
+}
+
+/// FxHash-style: rotate, xor, multiply, eight bytes at a time.
+struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Findings of one text counted by kind (see [`Scanner::tally`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Indexed by [`Kind::index`].
+    pub by_kind: [u64; Kind::ALL.len()],
+    pub worst: Option<Severity>,
+}
+
+impl Tally {
+    fn add(&mut self, kind: Kind, severity: Severity) {
+        self.by_kind[kind.index()] += 1;
+        self.worst = self.worst.max(Some(severity));
+    }
+
+    pub fn total(&self) -> u64 {
+        self.by_kind.iter().sum()
+    }
+
+    /// The tally of findings already made.
+    pub fn of(findings: &[Finding<'_>]) -> Tally {
+        let mut t = Tally::default();
+        for f in findings {
+            t.add(f.kind, f.severity);
+        }
+        t
+    }
+}
+
 pub struct Scanner {
     entries: Vec<Entry>,
-    matcher: Option<AhoCorasick>,
+    matcher: Option<Automaton>,
+    /// Entries grouped by pattern: the entries of pattern `p` are
+    /// `by_pattern[pattern_start[p]..pattern_start[p + 1]]` (two terms can
+    /// fold to the same pattern, e.g. 敏感词 and 敏感詞).
+    by_pattern: Vec<u32>,
+    pattern_start: Vec<u32>,
+    /// Kind and severity of each entry, in `by_pattern` order (compact, so
+    /// counting a match touches little memory).
+    pattern_meta: Vec<(Kind, Severity)>,
+    /// Length of each pattern in characters.
+    pattern_chars: Vec<u8>,
+    folder: Folder,
     config: ScannerConfig,
 }
 
 impl Scanner {
     /// Compiles `entries` (plus the built-in lexicons when `defaults`).
+    /// Entries with the same term are kept once (the first wins).
     pub fn new(
         mut entries: Vec<Entry>,
         defaults: bool,
@@ -59,29 +138,79 @@ impl Scanner {
             d.append(&mut entries);
             entries = d;
         }
-        let patterns: Vec<String> = entries
+        // Keep the first entry of each term.
+        let keep: Vec<bool> = {
+            let mut seen: HashSet<&str, FastHash> =
+                HashSet::with_capacity_and_hasher(entries.len(), FastHash);
+            entries
+                .iter()
+                .map(|e| seen.insert(e.term.as_str()))
+                .collect()
+        };
+        let mut keep = keep.into_iter();
+        entries.retain(|_| keep.next().unwrap_or(false));
+        let folded: Vec<Cow<'_, str>> = entries
             .iter()
             .map(|e| {
                 if config.exact {
-                    e.term.clone()
+                    Cow::Borrowed(e.term.as_str())
                 } else {
-                    normalize_term(&e.term)
+                    Cow::Owned(normalize_term(&e.term))
                 }
             })
             .collect();
+        let mut ids: HashMap<&str, u32, FastHash> =
+            HashMap::with_capacity_and_hasher(entries.len(), FastHash);
+        let mut patterns: Vec<&str> = Vec::with_capacity(entries.len());
+        let mut entry_pattern: Vec<u32> = Vec::with_capacity(entries.len());
+        for (e, pattern) in entries.iter().zip(&folded) {
+            let chars = pattern.chars().count();
+            if chars == 0 {
+                return Err(format!("词条“{}”只含标点或空白", e.term));
+            }
+            if chars > MAX_PATTERN_CHARS {
+                return Err(format!("词条“{}”超过{MAX_PATTERN_CHARS}个字符", e.term));
+            }
+            let next = patterns.len() as u32;
+            let id = *ids.entry(pattern).or_insert_with(|| {
+                patterns.push(pattern);
+                next
+            });
+            entry_pattern.push(id);
+        }
+        drop(ids);
+        // Counting sort of entry indices by pattern.
+        let mut pattern_start = vec![0u32; patterns.len() + 1];
+        for &p in &entry_pattern {
+            pattern_start[p as usize + 1] += 1;
+        }
+        for i in 1..pattern_start.len() {
+            pattern_start[i] += pattern_start[i - 1];
+        }
+        let mut fill = pattern_start.clone();
+        let mut by_pattern = vec![0u32; entries.len()];
+        for (i, &p) in entry_pattern.iter().enumerate() {
+            by_pattern[fill[p as usize] as usize] = i as u32;
+            fill[p as usize] += 1;
+        }
+        let pattern_meta = by_pattern
+            .iter()
+            .map(|&i| (entries[i as usize].kind, entries[i as usize].severity))
+            .collect();
+        let pattern_chars = patterns.iter().map(|p| p.chars().count() as u8).collect();
         let matcher = if patterns.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .build(&patterns)
-                    .map_err(|e| format!("词库编译失败：{e}"))?,
-            )
+            Some(Automaton::new(&patterns))
         };
         Ok(Scanner {
             entries,
             matcher,
+            by_pattern,
+            pattern_start,
+            pattern_meta,
+            pattern_chars,
+            folder: Folder::new(),
             config,
         })
     }
@@ -90,58 +219,84 @@ impl Scanner {
         self.entries.len()
     }
 
-    fn entry_finding(&self, e: &Entry, start: usize, end: usize) -> Finding {
-        Finding {
-            kind: e.kind,
-            subkind: None,
-            rule: e.term.clone(),
-            category: e.category.clone(),
-            severity: e.severity,
-            start,
-            end,
-            char_start: 0,
-            char_end: 0,
-            matched: String::new(),
-            suggestion: e.suggestion.clone(),
+    /// Pushes one finding per entry of `pattern` for the span.
+    fn push_pattern<'a>(
+        &'a self,
+        pattern: u32,
+        start: usize,
+        end: usize,
+        out: &mut Vec<Finding<'a>>,
+    ) {
+        let p = pattern as usize;
+        let range = self.pattern_start[p] as usize..self.pattern_start[p + 1] as usize;
+        for &i in &self.by_pattern[range] {
+            let e = &self.entries[i as usize];
+            out.push(Finding {
+                kind: e.kind,
+                subkind: None,
+                rule: &e.term,
+                category: &e.category,
+                severity: e.severity,
+                start,
+                end,
+                char_start: 0,
+                char_end: 0,
+                matched: "",
+                suggestion: e.suggestion.as_deref().map(Cow::Borrowed),
+            });
         }
     }
 
-    /// Scans one text.
-    pub fn scan(&self, text: &str, opts: &ScanOptions) -> Vec<Finding> {
-        let mut out = Vec::new();
-        if let Some(m) = &self.matcher {
-            if self.config.exact {
-                for hit in m.find_overlapping_iter(text) {
-                    out.push(self.entry_finding(
-                        &self.entries[hit.pattern().as_usize()],
-                        hit.start(),
-                        hit.end(),
-                    ));
-                }
+    /// Lexicon matching in one pass: each character is folded by table
+    /// lookup (unless exact) and fed to the automaton; a ring of the last
+    /// characters' original offsets maps a match back to the original
+    /// text. More than [`MAX_NOISE`] noise characters in a row restart the
+    /// automaton, so a term never spans them. `hit(pattern, start, end)`
+    /// gets every match.
+    #[inline(always)]
+    fn lexicon_hits(&self, text: &str, mut hit: impl FnMut(u32, usize, usize)) {
+        let Some(m) = &self.matcher else { return };
+        let exact = self.config.exact;
+        let mut state = m.start();
+        let mut ring = [0u32; MAX_PATTERN_CHARS];
+        let mut k = 0usize;
+        let mut gap = 0u16;
+        for (i, c) in text.char_indices() {
+            let f = if exact {
+                c
+            } else if let Some(f) = self.folder.get(c) {
+                gap = 0;
+                f
             } else {
-                let n = normalize(text, true);
-                for hit in m.find_overlapping_iter(&n.text) {
-                    let (s, e) = (
-                        n.byte_to_char[hit.start()] as usize,
-                        n.byte_to_char[hit.end()] as usize,
-                    );
-                    if e <= s || n.gaps[s + 1..e].iter().any(|g| *g > MAX_NOISE) {
-                        continue;
-                    }
-                    let start = n.spans[s].0 as usize;
-                    let end = n.spans[e - 1].1 as usize;
-                    out.push(self.entry_finding(
-                        &self.entries[hit.pattern().as_usize()],
-                        start,
-                        end,
-                    ));
+                gap += 1;
+                if gap == MAX_NOISE + 1 {
+                    state = m.start();
                 }
-            }
+                continue;
+            };
+            ring[k % MAX_PATTERN_CHARS] = i as u32;
+            k += 1;
+            state = m.step(state, f);
+            m.outputs(state, |p| {
+                let len = self.pattern_chars[p as usize] as usize;
+                let start = ring[(k - len) % MAX_PATTERN_CHARS] as usize;
+                hit(p, start, i + c.len_utf8());
+            });
         }
+    }
+
+    /// Scans one text. Findings are ordered by position.
+    pub fn scan<'a>(&'a self, text: &'a str, opts: &ScanOptions) -> Vec<Finding<'a>> {
+        let mut out = Vec::new();
+        self.lexicon_hits(text, |p, start, end| {
+            self.push_pattern(p, start, end, &mut out)
+        });
         if !self.config.exact {
             self.detectors(text, opts, &mut out);
         }
-        out.sort_by_key(|f| (f.start, f.end, f.kind));
+        out.sort_unstable_by(|a, b| {
+            (a.start, a.end, a.kind, a.rule).cmp(&(b.start, b.end, b.kind, b.rule))
+        });
         out.dedup_by(|a, b| {
             a.start == b.start && a.end == b.end && a.kind == b.kind && a.rule == b.rule
         });
@@ -149,28 +304,60 @@ impl Scanner {
         out
     }
 
-    fn detectors(&self, text: &str, opts: &ScanOptions, out: &mut Vec<Finding>) {
-        let bare = |kind, subkind, rule: &str, category: &str, severity, start, end| Finding {
-            kind,
-            subkind,
-            rule: rule.into(),
-            category: category.into(),
-            severity,
-            start,
-            end,
-            char_start: 0,
-            char_end: 0,
-            matched: String::new(),
-            suggestion: None,
-        };
+    /// What [`Scanner::scan`] would find, counted by kind, without
+    /// building the findings (for bulk runs that only need totals).
+    pub fn tally(&self, text: &str, opts: &ScanOptions) -> Tally {
+        let mut t = Tally::default();
+        self.lexicon_hits(text, |p, _, _| {
+            let p = p as usize;
+            let range = self.pattern_start[p] as usize..self.pattern_start[p + 1] as usize;
+            for &(kind, severity) in &self.pattern_meta[range] {
+                t.add(kind, severity);
+            }
+        });
+        if !self.config.exact {
+            let mut out = Vec::new();
+            self.detectors(text, opts, &mut out);
+            // Detector findings never repeat a lexicon entry's rule, but
+            // two detectors may report the same span: count as scan() does.
+            out.sort_unstable_by(|a, b| {
+                (a.start, a.end, a.kind, a.rule).cmp(&(b.start, b.end, b.kind, b.rule))
+            });
+            out.dedup_by(|a, b| {
+                a.start == b.start && a.end == b.end && a.kind == b.kind && a.rule == b.rule
+            });
+            for f in &out {
+                t.add(f.kind, f.severity);
+            }
+        }
+        t
+    }
+
+    fn detectors<'a>(&'a self, text: &'a str, opts: &ScanOptions, out: &mut Vec<Finding<'a>>) {
+        let bare =
+            |kind, subkind, rule: &'static str, category: &'static str, severity, start, end| {
+                Finding {
+                    kind,
+                    subkind,
+                    rule,
+                    category,
+                    severity,
+                    start,
+                    end,
+                    char_start: 0,
+                    char_end: 0,
+                    matched: "",
+                    suggestion: None,
+                }
+            };
         for m in crate::pii::detect(text) {
             let severity = if opts.disclosure {
                 Severity::Notice
             } else {
                 Severity::Block
             };
-            let suggestion =
-                (!opts.disclosure).then(|| crate::mask::mask_item(&m, &text[m.start..m.end]));
+            let suggestion = (!opts.disclosure)
+                .then(|| Cow::Owned(crate::mask::mask_item(&m, &text[m.start..m.end])));
             let mut f = bare(
                 Kind::Pii,
                 Some(m.subkind),
@@ -358,7 +545,7 @@ mod tests {
 
     fn kinds(fs: &[Finding]) -> Vec<(&'static str, String)> {
         fs.iter()
-            .map(|f| (f.kind.code(), f.matched.clone()))
+            .map(|f| (f.kind.code(), f.matched.to_string()))
             .collect()
     }
 

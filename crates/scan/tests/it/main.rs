@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use govmedia_scan::normalize::MAX_NOISE;
-use govmedia_scan::{ScanOptions, Scanner, ScannerConfig, mask, parse_lexicon};
+use govmedia_scan::{ScanOptions, Scanner, ScannerConfig, Tally, mask, parse_lexicon};
 use proptest::prelude::*;
 
 fn scanner() -> Scanner {
@@ -43,6 +43,42 @@ fn golden_cases() {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
+#[test]
+fn long_terms_map_back_to_their_start() {
+    let term: String = "政务新媒体管理".chars().cycle().take(100).collect();
+    let s = Scanner::new(
+        parse_lexicon(&format!("{term}\tt\tblock\n"), "t").unwrap(),
+        false,
+        ScannerConfig::default(),
+    )
+    .unwrap();
+    let spaced: String = term.chars().flat_map(|c| [c, ' ']).collect();
+    let text = format!("前文。{spaced}后文");
+    let f = s.scan(&text, &ScanOptions::default());
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].matched, spaced.trim_end());
+    assert_eq!(f[0].char_start, 3);
+}
+
+#[test]
+fn duplicate_and_folded_terms_each_report() {
+    let s = Scanner::new(
+        parse_lexicon(
+            "敏感词\ta\tblock\n敏感詞\tb\treview\n敏感词\tc\tnotice\n",
+            "t",
+        )
+        .unwrap(),
+        false,
+        ScannerConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(s.entry_count(), 2, "the repeated term is kept once");
+    let f = s.scan("有敏感词", &ScanOptions::default());
+    let rules: Vec<_> = f.iter().map(|x| (x.rule, x.category)).collect();
+    assert_eq!(rules, vec![("敏感詞", "b"), ("敏感词", "a")]);
+    assert_eq!(s.tally("有敏感词", &ScanOptions::default()).total(), 2);
+}
+
 fn noise() -> impl Strategy<Value = String> {
     proptest::collection::vec(
         prop_oneof![
@@ -67,11 +103,18 @@ proptest! {
         for f in s.scan(&text, &ScanOptions { repost: true, ..Default::default() }) {
             prop_assert!(f.start <= f.end && f.end <= text.len());
             prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
-            prop_assert_eq!(&text[f.start..f.end], f.matched.as_str());
+            prop_assert_eq!(&text[f.start..f.end], f.matched);
             prop_assert_eq!(text[..f.start].chars().count(), f.char_start);
             prop_assert_eq!(text[..f.end].chars().count(), f.char_end);
         }
         let _ = mask(&text);
+    }
+
+    #[test]
+    fn tally_counts_what_scan_finds(text in "[敏感词測試测试术语警钟常鸣加微信购买仅需元¥0-9１３８ *·。@.a-z/:]{0,160}", repost in any::<bool>()) {
+        let s = scanner();
+        let opts = ScanOptions { repost, ..Default::default() };
+        prop_assert_eq!(s.tally(&text, &opts), Tally::of(&s.scan(&text, &opts)));
     }
 
     #[test]

@@ -51,7 +51,8 @@ async fn scan(
         source: b.source,
         disclosure: b.disclosure,
     };
-    let findings = state.scanner.get().scan(&b.text, &opts);
+    let scanner = state.scanner.get();
+    let findings = scanner.scan(&b.text, &opts);
     Ok(Json(json!({"findings": findings})))
 }
 

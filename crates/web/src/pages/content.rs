@@ -97,9 +97,9 @@ fn page(
                         format!("{line}:{col}"),
                         severity_label(f.severity),
                         kind_label(f.kind),
-                        f.matched.clone(),
-                        f.rule.clone(),
-                        f.suggestion.clone().unwrap_or_default(),
+                        f.matched.to_string(),
+                        f.rule.to_string(),
+                        f.suggestion.as_deref().unwrap_or_default().to_string(),
                     )
                 })
                 .collect();
@@ -159,7 +159,8 @@ async fn check(
             "稿件过长，单次最多检查20万字".into(),
         );
     }
-    let findings = state.scanner.get().scan(
+    let scanner = state.scanner.get();
+    let findings = scanner.scan(
         &f.text,
         &ScanOptions {
             repost,
@@ -174,7 +175,7 @@ async fn check(
     };
     page(
         &s,
-        f.text,
+        f.text.clone(),
         repost,
         disclosure,
         Some((findings, masked)),
