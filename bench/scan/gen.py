@@ -39,6 +39,23 @@ def lexicon(words, n, path):
     return path
 
 
+def rare_lexicon(words, n, path):
+    # The n least frequent distinct words of two or more characters: a
+    # lexicon whose terms seldom occur, as a department's own list would.
+    seen = set()
+    rare = []
+    for w, _ in sorted(words, key=lambda w: w[1]):
+        if w not in seen and "#" not in w and "\t" not in w:
+            seen.add(w)
+            rare.append(w)
+            if len(rare) == n:
+                break
+    with open(path, "w", encoding="utf-8") as f:
+        for w in rare:
+            f.write(w + "\n")
+    return path
+
+
 def generated_corpus(words, mb, path, seed=20201124):
     rng = random.Random(seed)
     vocab = [w for w, _ in words]

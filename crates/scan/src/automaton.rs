@@ -87,22 +87,6 @@ impl Edges {
         (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & self.mask
     }
 
-    #[inline(always)]
-    fn get(&self, state: u32, code: u32) -> Option<u32> {
-        let key = (u64::from(state) << 32) | u64::from(code);
-        let mut i = self.slot(key);
-        loop {
-            let slot = self.slots[i];
-            if slot.key == key {
-                return Some(slot.val);
-            }
-            if slot.key == EMPTY {
-                return None;
-            }
-            i = (i + 1) & self.mask;
-        }
-    }
-
     fn grow(&mut self) {
         let old = std::mem::take(&mut self.slots);
         let size = old.len() * 2;
@@ -152,13 +136,18 @@ struct Node {
     term: u32,
     /// Nearest proper suffix state that ends a pattern (0: none).
     dict: u32,
+    /// This state's children in `codes`/`targets`: `first..first + count`,
+    /// sorted by code, so the children of a busy state share cache lines.
+    first: u32,
+    count: u32,
 }
 
 pub struct Automaton {
     alphabet: Alphabet,
     /// Root transitions by code (0 = stay at the root).
     root: Vec<u32>,
-    edges: Edges,
+    codes: Vec<u32>,
+    targets: Vec<u32>,
     nodes: Vec<Node>,
 }
 
@@ -218,16 +207,40 @@ impl Automaton {
         // before its children need it.
         let mut order: Vec<u32> = (1..n as u32).collect();
         order.sort_unstable_by_key(|&s| depth[s as usize]);
+        // The hash table served the build; matching reads each state's
+        // children from one sorted run.
+        let mut count = vec![0u32; n + 1];
+        for slot in edges.slots.iter().filter(|s| s.key != EMPTY) {
+            count[(slot.key >> 32) as usize + 1] += 1;
+        }
+        for i in 1..count.len() {
+            count[i] += count[i - 1];
+        }
+        let mut fill = count.clone();
+        let mut pairs = vec![(0u32, 0u32); edges.len];
+        for slot in edges.slots.iter().filter(|s| s.key != EMPTY) {
+            let st = (slot.key >> 32) as usize;
+            pairs[fill[st] as usize] = (slot.key as u32, slot.val);
+            fill[st] += 1;
+        }
+        drop(edges);
+        for st in 0..n {
+            pairs[count[st] as usize..count[st + 1] as usize].sort_unstable();
+        }
+        let (codes, targets) = pairs.into_iter().unzip();
         let mut a = Automaton {
             alphabet,
             root,
-            edges,
+            codes,
+            targets,
             nodes: (0..n)
                 .map(|s| Node {
                     children: children[s],
                     fail: ROOT,
                     term: term[s],
                     dict: 0,
+                    first: count[s],
+                    count: count[s + 1] - count[s],
                 })
                 .collect(),
         };
@@ -262,8 +275,24 @@ impl Automaton {
         if s == ROOT {
             Some(self.root[code as usize])
         } else {
-            self.edges.get(s, code)
+            self.child(&self.nodes[s as usize], code)
         }
+    }
+
+    /// The child of a non-root state by code.
+    #[inline(always)]
+    fn child(&self, node: &Node, code: u32) -> Option<u32> {
+        if node.children & (1u64 << (code % 64)) == 0 {
+            return None;
+        }
+        let range = node.first as usize..(node.first + node.count) as usize;
+        let codes = &self.codes[range];
+        let i = if codes.len() <= 8 {
+            codes.iter().position(|&c| c == code)?
+        } else {
+            codes.binary_search(&code).ok()?
+        };
+        Some(self.targets[node.first as usize + i])
     }
 
     /// The start state.
@@ -283,9 +312,7 @@ impl Automaton {
                 return self.root[code as usize];
             }
             let node = &self.nodes[s as usize];
-            if node.children & (1u64 << (code % 64)) != 0
-                && let Some(t) = self.edges.get(s, code)
-            {
+            if let Some(t) = self.child(node, code) {
                 return t;
             }
             s = node.fail;

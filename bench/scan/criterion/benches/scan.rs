@@ -1,0 +1,203 @@
+//! In-process scanner benchmarks on the same lexicon and posts as
+//! `bench/scan/run.sh` (run that first, or `bash bench/scan/criterion.sh`):
+//!
+//! - per-post latency for 2 KB posts with 50,000 terms (p50/p99/max
+//!   printed before the criterion groups; target p99 < 50 µs), once with
+//!   jieba's 50,000 most frequent words (almost every word of a post is a
+//!   term: hundreds of findings per post) and once with its 50,000 least
+//!   frequent words (few findings, like a department's own list);
+//! - throughput of our scanner (exact mode, full mode counting, full mode
+//!   building findings) against the `daachorse` (charwise) and
+//!   `aho-corasick` crates used directly, counting every overlapping match;
+//! - lexicon compilation time, same three.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use govmedia_scan::{ScanOptions, Scanner, ScannerConfig, parse_lexicon};
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn work() -> PathBuf {
+    std::env::var_os("GOVMEDIA_BENCH_WORK")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../work"))
+}
+
+fn lexicon(name: &str) -> String {
+    let p = work().join(name);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run `bash bench/scan/criterion.sh` to make it",
+            p.display()
+        )
+    })
+}
+
+/// Up to 2,000 posts of about 2 KB from the generated corpus.
+fn posts() -> Vec<String> {
+    let dir = work();
+    let path = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("generated") && n.ends_with(".jsonl"))
+        })
+        .expect("no generated corpus; run bash bench/scan/criterion.sh");
+    let text = std::fs::read_to_string(path).expect("corpus");
+    text.lines()
+        .take(2000)
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+            let t = v["text"].as_str().expect("text").to_string();
+            // Cut to 2 KB on a char boundary.
+            let mut end = t.len().min(2048);
+            while !t.is_char_boundary(end) {
+                end -= 1;
+            }
+            t[..end].to_string()
+        })
+        .collect()
+}
+
+fn scanner(lex: &str, exact: bool) -> Scanner {
+    let entries = parse_lexicon(lex, "lex50000").expect("lexicon");
+    Scanner::new(
+        entries,
+        !exact,
+        ScannerConfig {
+            exact,
+            ..Default::default()
+        },
+    )
+    .expect("scanner")
+}
+
+fn percentiles(name: &str, posts: &[String], f: impl Fn(&str) -> usize) {
+    let mut times = Vec::with_capacity(posts.len() * 10);
+    let mut found = 0;
+    for _ in 0..10 {
+        for p in posts {
+            let t = Instant::now();
+            found += black_box(f(p));
+            times.push(t.elapsed().as_nanos() as u64);
+        }
+    }
+    times.sort_unstable();
+    let at =
+        |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)] as f64 / 1000.0;
+    println!(
+        "latency {name:<28} 2 KB posts x{}: p50 {:.1} µs  p99 {:.1} µs  max {:.1} µs  ({found} findings)",
+        times.len(),
+        at(0.50),
+        at(0.99),
+        at(1.0)
+    );
+}
+
+fn benches(c: &mut Criterion) {
+    let rare = lexicon("rare50000.txt");
+    {
+        let full = scanner(&rare, false);
+        let exact = scanner(&rare, true);
+        let opts = ScanOptions::default();
+        let posts = posts();
+        println!(
+            "50,000 rare terms (least frequent jieba words), {} posts",
+            posts.len()
+        );
+        percentiles("govmedia full (findings)", &posts, |p| {
+            full.scan(p, &opts).len()
+        });
+        percentiles("govmedia exact (findings)", &posts, |p| {
+            exact.scan(p, &opts).len()
+        });
+    }
+    let lex = lexicon("lex50000.txt");
+    let words: Vec<&str> = lex
+        .lines()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .collect();
+    let posts = posts();
+    let bytes: usize = posts.iter().map(String::len).sum();
+    let full = scanner(&lex, false);
+    let exact = scanner(&lex, true);
+    let daac: daachorse::CharwiseDoubleArrayAhoCorasick<u32> =
+        daachorse::CharwiseDoubleArrayAhoCorasick::new(&words).expect("daachorse");
+    let aho = aho_corasick::AhoCorasick::new(&words).expect("aho-corasick");
+    let opts = ScanOptions::default();
+
+    println!(
+        "50,000 frequent terms, {} posts, {bytes} bytes",
+        posts.len()
+    );
+    percentiles("govmedia full (findings)", &posts, |p| {
+        full.scan(p, &opts).len()
+    });
+    percentiles("govmedia full (tally)", &posts, |p| {
+        full.tally(p, &opts).total() as usize
+    });
+    percentiles("govmedia exact (tally)", &posts, |p| {
+        exact.tally(p, &opts).total() as usize
+    });
+    percentiles("daachorse charwise", &posts, |p| {
+        daac.find_overlapping_iter(p).count()
+    });
+    percentiles("aho-corasick", &posts, |p| {
+        aho.find_overlapping_iter(p).count()
+    });
+
+    let mut g = c.benchmark_group("throughput_50k_terms");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.sample_size(20);
+    let run = |g: &mut criterion::BenchmarkGroup<'_, _>, name: &str, f: &dyn Fn(&str) -> usize| {
+        g.bench_function(BenchmarkId::from_parameter(name), |b| {
+            b.iter(|| posts.iter().map(|p| f(p)).sum::<usize>())
+        });
+    };
+    run(&mut g, "govmedia_exact_tally", &|p| {
+        exact.tally(p, &opts).total() as usize
+    });
+    run(&mut g, "govmedia_full_tally", &|p| {
+        full.tally(p, &opts).total() as usize
+    });
+    run(&mut g, "govmedia_full_findings", &|p| {
+        full.scan(p, &opts).len()
+    });
+    run(&mut g, "daachorse_charwise", &|p| {
+        daac.find_overlapping_iter(p).count()
+    });
+    run(&mut g, "aho_corasick", &|p| {
+        aho.find_overlapping_iter(p).count()
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("compile_50k_terms");
+    g.sample_size(10);
+    g.bench_function("govmedia_full", |b| {
+        b.iter(|| scanner(&lex, false).entry_count())
+    });
+    g.bench_function("govmedia_exact", |b| {
+        b.iter(|| scanner(&lex, true).entry_count())
+    });
+    g.bench_function("daachorse_charwise", |b| {
+        b.iter(|| {
+            daachorse::CharwiseDoubleArrayAhoCorasick::<u32>::new(&words)
+                .expect("daachorse")
+                .num_states()
+        })
+    });
+    g.bench_function("aho_corasick", |b| {
+        b.iter(|| {
+            aho_corasick::AhoCorasick::new(&words)
+                .expect("aho")
+                .patterns_len()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(scan, benches);
+criterion_main!(scan);
