@@ -22,38 +22,33 @@ def jieba_words():
     return words
 
 
-def lexicon(words, n, path):
-    # The n most frequent distinct words of two or more characters (a
-    # repeated word would count twice in the peers but once in ours).
+def _write_distinct(ordered, n, path):
+    # The first n distinct words of `ordered` (a repeated word would count
+    # twice in the peers but once in ours); words with # or a tab are left
+    # out (# starts a comment in our lexicon format).
     seen = set()
-    top = []
-    for w, _ in sorted(words, key=lambda w: -w[1]):
+    chosen = []
+    for w, _ in ordered:
         if w not in seen and "#" not in w and "\t" not in w:
             seen.add(w)
-            top.append(w)
-            if len(top) == n:
+            chosen.append(w)
+            if len(chosen) == n:
                 break
     with open(path, "w", encoding="utf-8") as f:
-        for w in top:
+        for w in chosen:
             f.write(w + "\n")
     return path
+
+
+def lexicon(words, n, path):
+    # The n most frequent distinct words of two or more characters.
+    return _write_distinct(sorted(words, key=lambda w: -w[1]), n, path)
 
 
 def rare_lexicon(words, n, path):
-    # The n least frequent distinct words of two or more characters: a
-    # lexicon whose terms seldom occur, as a department's own list would.
-    seen = set()
-    rare = []
-    for w, _ in sorted(words, key=lambda w: w[1]):
-        if w not in seen and "#" not in w and "\t" not in w:
-            seen.add(w)
-            rare.append(w)
-            if len(rare) == n:
-                break
-    with open(path, "w", encoding="utf-8") as f:
-        for w in rare:
-            f.write(w + "\n")
-    return path
+    # The n least frequent distinct words: a lexicon whose terms seldom
+    # occur, as a department's own list would.
+    return _write_distinct(sorted(words, key=lambda w: w[1]), n, path)
 
 
 def generated_corpus(words, mb, path, seed=20201124):

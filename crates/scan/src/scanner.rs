@@ -294,12 +294,7 @@ impl Scanner {
         if !self.config.exact {
             self.detectors(text, opts, &mut out);
         }
-        out.sort_unstable_by(|a, b| {
-            (a.start, a.end, a.kind, a.rule).cmp(&(b.start, b.end, b.kind, b.rule))
-        });
-        out.dedup_by(|a, b| {
-            a.start == b.start && a.end == b.end && a.kind == b.kind && a.rule == b.rule
-        });
+        sort_and_dedup(&mut out);
         fill_char_offsets(text, &mut out);
         out
     }
@@ -320,12 +315,7 @@ impl Scanner {
             self.detectors(text, opts, &mut out);
             // Detector findings never repeat a lexicon entry's rule, but
             // two detectors may report the same span: count as scan() does.
-            out.sort_unstable_by(|a, b| {
-                (a.start, a.end, a.kind, a.rule).cmp(&(b.start, b.end, b.kind, b.rule))
-            });
-            out.dedup_by(|a, b| {
-                a.start == b.start && a.end == b.end && a.kind == b.kind && a.rule == b.rule
-            });
+            sort_and_dedup(&mut out);
             for f in &out {
                 t.add(f.kind, f.severity);
             }
@@ -445,6 +435,16 @@ impl Scanner {
             }
         }
     }
+}
+
+/// Orders findings by position and drops repeats of one rule on one span.
+fn sort_and_dedup(out: &mut Vec<Finding<'_>>) {
+    out.sort_unstable_by(|a, b| {
+        (a.start, a.end, a.kind, a.rule).cmp(&(b.start, b.end, b.kind, b.rule))
+    });
+    out.dedup_by(|a, b| {
+        a.start == b.start && a.end == b.end && a.kind == b.kind && a.rule == b.rule
+    });
 }
 
 /// 绝密★ / 机密★ / 秘密★, with an optional period (★10年, ★长期).
