@@ -4,7 +4,8 @@
 
 use clap::Args;
 use govmedia_scan::{
-    Finding, Kind, ScanOptions, Scanner, ScannerConfig, Severity, Tally, mask, parse_lexicon,
+    Finding, Kind, ScanOptions, Scanner, ScannerConfig, Severity, Tally, line_col, mask,
+    parse_lexicon,
 };
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufWriter, Read, Write};
@@ -78,19 +79,6 @@ fn build(args: &ScanArgs) -> Result<Scanner, String> {
         ..Default::default()
     };
     Scanner::new(entries, !args.no_default_lexicons && !args.exact, config)
-}
-
-/// Line and column (1-based, in characters) of a byte offset.
-fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, col)
 }
 
 fn context(text: &str, f: &Finding) -> String {

@@ -104,3 +104,26 @@ pub(crate) fn fill_char_offsets<'a>(text: &'a str, findings: &mut [Finding<'a>])
         f.char_end = chars + f.matched.chars().count();
     }
 }
+
+/// Line and column (1-based, in characters) of a byte offset, for showing
+/// a finding to a person.
+pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(super::line_col("甲乙\n丙丁", 0), (1, 1));
+        assert_eq!(super::line_col("甲乙\n丙丁", "甲乙\n丙".len()), (2, 2));
+    }
+}

@@ -17,7 +17,7 @@ pub mod pii;
 pub mod scanner;
 pub mod shared;
 
-pub use finding::{Finding, Kind, Severity};
+pub use finding::{Finding, Kind, Severity, line_col};
 pub use lexicon::{Entry, LexiconError, parse_lexicon};
 pub use mask::mask;
 pub use scanner::{ScanOptions, Scanner, ScannerConfig, Tally};

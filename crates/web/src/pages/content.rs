@@ -85,14 +85,7 @@ fn page(
             let rows = fs
                 .iter()
                 .map(|f| {
-                    let before = &text[..f.start];
-                    let line = before.matches('\n').count() + 1;
-                    let col = before
-                        .rsplit('\n')
-                        .next()
-                        .map(|l| l.chars().count())
-                        .unwrap_or(0)
-                        + 1;
+                    let (line, col) = govmedia_scan::line_col(&text, f.start);
                     (
                         format!("{line}:{col}"),
                         severity_label(f.severity),
