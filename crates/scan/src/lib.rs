@@ -6,6 +6,7 @@
 //! Every finding points into the ORIGINAL text: `start`/`end` are UTF-8
 //! byte offsets, `char_start`/`char_end` Unicode scalar offsets.
 
+mod ascii;
 pub mod attribution;
 pub mod automaton;
 pub mod finding;
@@ -14,7 +15,9 @@ pub mod links;
 pub mod mask;
 pub mod normalize;
 pub mod pii;
+mod prices;
 pub mod scanner;
+mod secret;
 pub mod shared;
 
 pub use finding::{Finding, Kind, Severity, line_col};

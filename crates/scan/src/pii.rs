@@ -203,33 +203,61 @@ fn bounded(b: &[u8], start: usize, end: usize) -> bool {
     (start == 0 || !is_alnum(b[start - 1])) && (end >= b.len() || !is_alnum(b[end]))
 }
 
+/// Whether the full-width form U+FF01..=U+FF5E with UTF-8 bytes
+/// `EF b1 b2` folds to an ASCII character the detectors read (letters,
+/// digits and `@ ( ) + - . _ %`). Full-width commas, colons and the like
+/// are boundaries either way, so they do not force a folded copy.
+fn relevant_full_width(b1: u8, b2: u8) -> bool {
+    let c = match (b1, b2) {
+        (0xBC, 0x81..=0xBF) => u32::from(b2) - 0x80 + 0xFF00,
+        (0xBD, 0x80..=0x9E) => u32::from(b2) - 0x80 + 0xFF40,
+        _ => return false,
+    };
+    char::from_u32(c - 0xFEE0).is_some_and(|a| {
+        a.is_ascii_alphanumeric() || matches!(a, '@' | '(' | ')' | '+' | '-' | '.' | '_' | '%')
+    })
+}
+
 /// All personal data in `text`, in order, not overlapping.
 pub fn detect(text: &str) -> Vec<PiiMatch> {
     // Full-width forms U+FF01..U+FF5E are EF BC 81..EF BD 9E in UTF-8.
     let b = text.as_bytes();
-    if !b
-        .windows(2)
-        .any(|w| w[0] == 0xEF && (w[1] == 0xBC || w[1] == 0xBD))
-    {
+    let mut at = 0;
+    let needs_folding = loop {
+        match b[at..].iter().position(|&x| x == 0xEF) {
+            None => break false,
+            Some(p) => {
+                let i = at + p;
+                if i + 2 < b.len() && relevant_full_width(b[i + 1], b[i + 2]) {
+                    break true;
+                }
+                at = i + 1;
+            }
+        }
+    };
+    if !needs_folding {
         return detect_ascii(text);
     }
-    // Fold full-width forms to ASCII and map spans back.
+    // Fold full-width forms to ASCII (three bytes become one) and map
+    // spans back: `folded_at` holds the folded offset of each folded form.
     let mut folded = String::with_capacity(text.len());
-    let mut map = Vec::with_capacity(text.len() + 1);
+    let mut folded_at = Vec::new();
+    let mut copied = 0;
     for (i, c) in text.char_indices() {
-        let f = match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        };
-        map.extend(std::iter::repeat_n(i, f.len_utf8()));
-        folded.push(f);
+        if let '\u{FF01}'..='\u{FF5E}' = c {
+            folded.push_str(&text[copied..i]);
+            folded_at.push(folded.len());
+            folded.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c));
+            copied = i + c.len_utf8();
+        }
     }
-    map.push(text.len());
+    folded.push_str(&text[copied..]);
+    let original = |p: usize| p + 2 * folded_at.partition_point(|&f| f < p);
     detect_ascii(&folded)
         .into_iter()
         .map(|m| PiiMatch {
-            start: map[m.start],
-            end: map[m.end],
+            start: original(m.start),
+            end: original(m.end),
             ..m
         })
         .collect()
@@ -252,6 +280,10 @@ fn detect_ascii(text: &str) -> Vec<PiiMatch> {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
+        if c >= 0x80 {
+            i = crate::ascii::next_ascii(b, i);
+            continue;
+        }
         if c == b'@' {
             if let Some(m) = email_at(b, i) {
                 // Drop digit findings inside the address's local part.
@@ -260,7 +292,7 @@ fn detect_ascii(text: &str) -> Vec<PiiMatch> {
                 out.push(m);
                 continue;
             }
-        } else if (c == b'(' || (text.is_char_boundary(i) && text[i..].starts_with('（')))
+        } else if c == b'('
             && let Some(m) = paren_landline(text, i)
         {
             i = m.end;
@@ -363,18 +395,13 @@ fn email_at(b: &[u8], at: usize) -> Option<PiiMatch> {
 }
 
 fn paren_landline(text: &str, i: usize) -> Option<PiiMatch> {
-    let rest = &text[i..];
-    let (open, close) = if rest.starts_with('(') {
-        ("(", ')')
-    } else {
-        ("（", '）')
-    };
-    let inner = &rest[open.len()..];
+    // Full-width brackets were folded before this runs.
+    let inner = &text[i + 1..];
     let area_len = inner.bytes().take_while(u8::is_ascii_digit).count();
     if !(3..=4).contains(&area_len) || !inner.starts_with('0') {
         return None;
     }
-    let after = inner[area_len..].strip_prefix(close)?;
+    let after = inner[area_len..].strip_prefix(')')?;
     let after_trim = after.trim_start_matches(' ');
     let num_len = after_trim.bytes().take_while(u8::is_ascii_digit).count();
     if !(7..=8).contains(&num_len) {

@@ -373,7 +373,7 @@ impl Scanner {
                 ));
             }
         }
-        for (s, e) in star_markings(text) {
+        for (s, e) in crate::secret::star_markings(text) {
             out.push(bare(
                 Kind::SecretMarker,
                 None,
@@ -384,7 +384,7 @@ impl Scanner {
                 e,
             ));
         }
-        for (s, e) in priced_offers(text) {
+        for (s, e) in crate::prices::priced_offers(text) {
             out.push(bare(
                 Kind::Advert,
                 None,
@@ -445,88 +445,6 @@ fn sort_and_dedup(out: &mut Vec<Finding<'_>>) {
     out.dedup_by(|a, b| {
         a.start == b.start && a.end == b.end && a.kind == b.kind && a.rule == b.rule
     });
-}
-
-/// 绝密★ / 机密★ / 秘密★, with an optional period (★10年, ★长期).
-fn star_markings(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    for level in ["绝密", "机密", "秘密"] {
-        for (p, _) in text.match_indices(level) {
-            let rest = &text[p + level.len()..];
-            let after_space = rest.trim_start_matches([' ', '\u{3000}']);
-            let Some(star) = after_space
-                .chars()
-                .next()
-                .filter(|c| matches!(c, '★' | '☆' | '*' | '＊'))
-            else {
-                continue;
-            };
-            let mut end = p + level.len() + (rest.len() - after_space.len()) + star.len_utf8();
-            let tail = &text[end..];
-            let digits = tail.chars().take_while(|c| c.is_ascii_digit()).count();
-            if digits > 0 && tail[digits..].starts_with('年') {
-                end += digits + '年'.len_utf8();
-            } else if tail.starts_with("长期") {
-                end += "长期".len();
-            }
-            out.push((p, end));
-        }
-    }
-    out
-}
-
-/// A price (¥99, 99元) within a short distance of a call to buy.
-fn priced_offers(text: &str) -> Vec<(usize, usize)> {
-    const CALLS: &[&str] = &[
-        "购买",
-        "下单",
-        "抢购",
-        "订购",
-        "团购",
-        "拍下",
-        "包邮",
-        "优惠价",
-        "到手价",
-        "仅需",
-        "只要",
-    ];
-    let mut out = Vec::new();
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let yen_len = ['¥', '￥']
-            .into_iter()
-            .find(|c| text[i..].starts_with(*c))
-            .map(char::len_utf8);
-        let yen = yen_len.is_some();
-        if yen || b[i].is_ascii_digit() {
-            let start = i;
-            let mut j = i + yen_len.unwrap_or(0);
-            let d0 = j;
-            while j < b.len() && (b[j].is_ascii_digit() || b[j] == b'.') {
-                j += 1;
-            }
-            let has_digits = j > d0;
-            let unit = text[j..].starts_with('元');
-            if has_digits && (yen || unit) {
-                let end = if unit { j + '元'.len_utf8() } else { j };
-                let lo = text.floor_char_boundary(start.saturating_sub(30));
-                let hi = text.ceil_char_boundary((end + 30).min(text.len()));
-                if CALLS.iter().any(|c| text[lo..hi].contains(c)) {
-                    out.push((start, end));
-                }
-                i = end;
-                continue;
-            }
-            i = j.max(i + 1);
-            continue;
-        }
-        i += 1;
-        while i < b.len() && !text.is_char_boundary(i) {
-            i += 1;
-        }
-    }
-    out
 }
 
 #[cfg(test)]
