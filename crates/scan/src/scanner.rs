@@ -121,9 +121,15 @@ pub struct Scanner {
     pattern_meta: Vec<(Kind, Severity)>,
     /// Length of each pattern in characters.
     pattern_chars: Vec<u8>,
+    /// Automaton code of each BMP character after folding ([`NOISE`] for
+    /// a noise character): folding and the alphabet in one lookup.
+    codes: Box<[u32]>,
     folder: Folder,
     config: ScannerConfig,
 }
+
+/// Code-table value of a noise character.
+const NOISE: u32 = u32::MAX;
 
 impl Scanner {
     /// Compiles `entries` (plus the built-in lexicons when `defaults`).
@@ -203,6 +209,13 @@ impl Scanner {
         } else {
             Some(Automaton::new(&patterns))
         };
+        let folder = Folder::new();
+        let codes = (0u32..0x10000)
+            .map(|u| match (char::from_u32(u), &matcher) {
+                (Some(c), Some(m)) => code_of(m, folder, config.exact, c),
+                _ => 0,
+            })
+            .collect();
         Ok(Scanner {
             entries,
             matcher,
@@ -210,7 +223,8 @@ impl Scanner {
             pattern_start,
             pattern_meta,
             pattern_chars,
-            folder: Folder::new(),
+            codes,
+            folder,
             config,
         })
     }
@@ -247,36 +261,41 @@ impl Scanner {
         }
     }
 
-    /// Lexicon matching in one pass: each character is folded by table
-    /// lookup (unless exact) and fed to the automaton; a ring of the last
-    /// characters' original offsets maps a match back to the original
-    /// text. More than [`MAX_NOISE`] noise characters in a row restart the
-    /// automaton, so a term never spans them. `hit(pattern, start, end)`
-    /// gets every match.
+    /// Lexicon matching in one pass: each character is folded and mapped
+    /// to its automaton code by one table lookup (unless exact, where the
+    /// table maps characters as they are) and fed to the automaton; a ring
+    /// of the last characters' original offsets maps a match back to the
+    /// original text. More than [`MAX_NOISE`] noise characters in a row
+    /// restart the automaton, so a term never spans them. `hit(pattern,
+    /// start, end)` gets every match.
     #[inline(always)]
     fn lexicon_hits(&self, text: &str, mut hit: impl FnMut(u32, usize, usize)) {
         let Some(m) = &self.matcher else { return };
-        let exact = self.config.exact;
         let mut state = m.start();
         let mut ring = [0u32; MAX_PATTERN_CHARS];
         let mut k = 0usize;
         let mut gap = 0u16;
         for (i, c) in text.char_indices() {
-            let f = if exact {
-                c
-            } else if let Some(f) = self.folder.get(c) {
-                gap = 0;
-                f
-            } else {
+            let code = match self.codes.get(c as usize) {
+                Some(&code) => code,
+                None => code_of(m, self.folder, self.config.exact, c),
+            };
+            if code == NOISE {
                 gap += 1;
                 if gap == MAX_NOISE + 1 {
                     state = m.start();
                 }
                 continue;
-            };
+            }
+            gap = 0;
+            if code == 0 {
+                // In no pattern: nothing matches across it.
+                state = m.start();
+                continue;
+            }
             ring[k % MAX_PATTERN_CHARS] = i as u32;
             k += 1;
-            state = m.step(state, f);
+            state = m.step_code(state, code);
             m.outputs(state, |p| {
                 let len = self.pattern_chars[p as usize] as usize;
                 let start = ring[(k - len) % MAX_PATTERN_CHARS] as usize;
@@ -434,6 +453,16 @@ impl Scanner {
                 ));
             }
         }
+    }
+}
+
+/// The automaton code of `c` as the scanner reads it: folded, or
+/// [`NOISE`] (unless exact).
+fn code_of(m: &Automaton, folder: Folder, exact: bool, c: char) -> u32 {
+    if exact {
+        m.code(c)
+    } else {
+        folder.get(c).map_or(NOISE, |f| m.code(f))
     }
 }
 
