@@ -1,15 +1,12 @@
 //! A character-level Aho-Corasick automaton built for large Chinese
 //! lexicons: one transition per character (not three per CJK character as
-//! byte automata take), a dense transition table at the root (where most
-//! characters of a text are read), and every other state stored as one
-//! record in a flat array — failure link, outputs, then its children: a
-//! few as codes and targets side by side, many (the first characters of
-//! common words have hundreds) in a small hash table of (code, target)
-//! pairs — so a transition usually reads one cache line. States are numbered by the offset of their record
-//! and laid out breadth first, so the shallow states a text visits most
-//! sit together. Building is linear in the total length of the patterns
-//! (no double-array placement search), so 100,000 terms compile in a
-//! fraction of a second.
+//! byte automata take), stored as a double array — a transition from state
+//! `s` on code `c` goes to `base[s] + c` if that unit's `check` is `s` — so
+//! a step reads one 16-byte unit that also holds the failure link and the
+//! outputs. Codes are given by character frequency, so children sit close
+//! together and the array stays dense. Placement is breadth first with a
+//! "next free unit" index, so building stays fast: 100,000 terms compile
+//! in a fraction of a second.
 //!
 //! The caller maps characters to codes ([`Automaton::code`]; the scanner
 //! folds and maps in one table lookup), steps ([`Automaton::step_code`])
@@ -21,6 +18,11 @@ use std::collections::HashMap;
 
 const ROOT: u32 = 0;
 const EMPTY: u64 = u64::MAX;
+/// Placement tries for a state with several children before it goes above
+/// every used unit.
+const WIDE_TRIES: u32 = 32;
+/// `check` of a unit no state occupies.
+const FREE: u32 = u32::MAX;
 
 /// Characters to dense codes (0: a character no pattern contains).
 struct Alphabet {
@@ -36,6 +38,36 @@ impl Alphabet {
             other: HashMap::new(),
             len: 1,
         }
+    }
+
+    /// Codes by how often each character occurs in the patterns, most
+    /// frequent first: children of a state then sit close together in the
+    /// double array, which keeps it dense and its placement quick.
+    fn by_frequency<S: AsRef<str>>(patterns: &[S]) -> Alphabet {
+        let mut bmp = vec![0u32; 0x10000];
+        let mut other: HashMap<char, u32> = HashMap::new();
+        for p in patterns {
+            for c in p.as_ref().chars() {
+                if (c as u32) < 0x10000 {
+                    bmp[c as usize] += 1;
+                } else {
+                    *other.entry(c).or_insert(0) += 1;
+                }
+            }
+        }
+        let mut seen: Vec<(u32, char)> = bmp
+            .iter()
+            .enumerate()
+            .filter(|&(_, &n)| n > 0)
+            .filter_map(|(u, &n)| char::from_u32(u as u32).map(|c| (n, c)))
+            .chain(other.iter().map(|(&c, &n)| (n, c)))
+            .collect();
+        seen.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut a = Alphabet::new();
+        for (_, c) in seen {
+            a.intern(c);
+        }
+        a
     }
 
     fn intern(&mut self, c: char) -> u32 {
@@ -70,7 +102,7 @@ struct Slot {
     val: u32,
 }
 
-const FREE: Slot = Slot { key: EMPTY, val: 0 };
+const FREE_SLOT: Slot = Slot { key: EMPTY, val: 0 };
 
 struct Edges {
     slots: Vec<Slot>,
@@ -82,7 +114,7 @@ impl Edges {
     fn with_capacity(n: usize) -> Edges {
         let size = (n.max(8) * 2).next_power_of_two();
         Edges {
-            slots: vec![FREE; size],
+            slots: vec![FREE_SLOT; size],
             mask: size - 1,
             len: 0,
         }
@@ -96,7 +128,7 @@ impl Edges {
     fn grow(&mut self) {
         let old = std::mem::take(&mut self.slots);
         let size = old.len() * 2;
-        self.slots = vec![FREE; size];
+        self.slots = vec![FREE_SLOT; size];
         self.mask = size - 1;
         for slot in old {
             if slot.key != EMPTY {
@@ -131,37 +163,83 @@ impl Edges {
     }
 }
 
-/// Record layout (offsets from a state's id).
-const FAIL: usize = 0;
-/// Pattern ending here + 1 (0: none).
-const TERM: usize = 1;
-/// Nearest proper suffix state that ends a pattern (0: none).
-const DICT: usize = 2;
-/// Children: their number when at most [`LINEAR`] (codes, then targets),
-/// else [`HASHED`] | log2 of the slots of a hash table of (code, target)
-/// pairs (code 0: empty slot).
-const COUNT: usize = 3;
-const HEADER: usize = 4;
-const LINEAR: usize = 6;
-const HASHED: u32 = 1 << 31;
-
-/// Slot of `code` in a hash table of `1 << bits` slots.
-#[inline(always)]
-fn slot(code: u32, bits: u32) -> usize {
-    (code.wrapping_mul(0x9E37_79B1) >> (32 - bits)) as usize
+/// One unit of the double array: a state, or free (`check == FREE`).
+#[derive(Clone, Copy)]
+struct Unit {
+    /// Children of this state are at `base + code`.
+    base: u32,
+    /// The parent state of the state in this unit.
+    check: u32,
+    fail: u32,
+    /// First pattern ending here + 1 (0: none): its own, else the
+    /// longest of its failure chain; [`Automaton::output_links`] gives the
+    /// rest.
+    out: u32,
 }
 
-/// Hash-table size (log2) for `n` children: at most half full.
-fn table_bits(n: usize) -> u32 {
-    (2 * n).next_power_of_two().trailing_zeros().max(1)
+const FREE_UNIT: Unit = Unit {
+    base: 0,
+    check: FREE,
+    fail: ROOT,
+    out: 0,
+};
+
+/// Free units of the array under construction, with a "next free unit at
+/// or after i" index (path-halving union-find over used units).
+struct Space {
+    units: Vec<Unit>,
+    next: Vec<u32>,
+    /// One past the highest used unit.
+    top: usize,
 }
 
-/// Words a record with `n` children takes.
-fn record_len(n: usize) -> usize {
-    if n <= LINEAR {
-        HEADER + 2 * n
-    } else {
-        HEADER + 2 * (1usize << table_bits(n))
+impl Space {
+    fn new() -> Space {
+        let mut s = Space {
+            units: Vec::new(),
+            next: Vec::new(),
+            top: 0,
+        };
+        s.reserve(1);
+        s
+    }
+
+    /// Makes sure unit `i` exists.
+    fn reserve(&mut self, i: usize) {
+        while self.units.len() <= i {
+            let from = self.units.len();
+            let grow = (from / 2).max(1024);
+            self.units.resize(from + grow, FREE_UNIT);
+            self.next.extend((from..from + grow).map(|j| j as u32));
+        }
+    }
+
+    /// The first free unit at or after `i`.
+    fn next_free(&mut self, i: usize) -> usize {
+        self.reserve(i);
+        let mut i = i;
+        loop {
+            let n = self.next[i] as usize;
+            if n == i {
+                return i;
+            }
+            self.reserve(n);
+            let nn = self.next[n] as usize;
+            self.next[i] = nn as u32;
+            i = nn;
+        }
+    }
+
+    fn is_free(&mut self, i: usize) -> bool {
+        self.reserve(i);
+        self.units[i].check == FREE
+    }
+
+    fn take(&mut self, i: usize, parent: u32) {
+        self.reserve(i + 1);
+        self.units[i].check = parent;
+        self.next[i] = i as u32 + 1;
+        self.top = self.top.max(i + 1);
     }
 }
 
@@ -169,9 +247,10 @@ pub struct Automaton {
     alphabet: Alphabet,
     /// Root transitions by code (0 = stay at the root).
     root: Vec<u32>,
-    /// Every state's record; the root's record is at 0 and has no children
-    /// (the dense `root` table holds them).
-    data: Vec<u32>,
+    units: Vec<Unit>,
+    /// For each pattern, the next (shorter) pattern ending at the same
+    /// place + 1 (0: none).
+    links: Vec<u32>,
     states: usize,
 }
 
@@ -179,58 +258,45 @@ impl Automaton {
     /// Builds the automaton; pattern `i` is reported as `i`. Patterns must
     /// be distinct and non-empty.
     pub fn new<S: AsRef<str>>(patterns: &[S]) -> Automaton {
-        // Shared prefixes make the trie smaller than the patterns; the
-        // table grows when this guess is short.
+        let alphabet = Alphabet::by_frequency(patterns);
+        // The trie, nodes numbered in creation order; the root's children
+        // by code, other edges in a hash table.
         let total: usize = patterns
             .iter()
             .map(|p| p.as_ref().chars().count().saturating_sub(1))
             .sum::<usize>()
             / 2;
-        let mut alphabet = Alphabet::new();
         let mut edges = Edges::with_capacity(total);
-        let mut root: Vec<u32> = Vec::new();
-        // Per trie node (numbered in creation order): parent, code, depth,
-        // pattern + 1.
-        let mut parent = vec![ROOT];
-        let mut code_of = vec![0u32];
-        let mut depth = vec![0u32];
+        let mut root_kids = vec![ROOT; alphabet.len as usize];
         let mut term = vec![0u32];
         for (i, p) in patterns.iter().enumerate() {
             let mut s = ROOT;
             for c in p.as_ref().chars() {
-                let code = alphabet.intern(c);
-                let new = parent.len() as u32;
+                let code = alphabet.code(c);
+                let new = term.len() as u32;
                 let (next, created) = if s == ROOT {
-                    if root.len() <= code as usize {
-                        root.resize(code as usize + 1, ROOT);
-                    }
-                    if root[code as usize] == ROOT {
-                        root[code as usize] = new;
+                    if root_kids[code as usize] == ROOT {
+                        root_kids[code as usize] = new;
                         (new, true)
                     } else {
-                        (root[code as usize], false)
+                        (root_kids[code as usize], false)
                     }
                 } else {
                     edges.get_or_insert(s, code, new)
                 };
                 if created {
-                    parent.push(s);
-                    code_of.push(code);
-                    depth.push(depth[s as usize] + 1);
                     term.push(0);
                 }
                 s = next;
             }
             term[s as usize] = i as u32 + 1;
         }
-        root.resize(alphabet.len as usize, ROOT);
-        let n = parent.len();
-        // Nodes breadth first: a node's failure chain is known before its
-        // children need it, and shallow records sit together.
-        let mut order: Vec<u32> = (1..n as u32).collect();
-        order.sort_by_key(|&s| depth[s as usize]);
-        // Children of each non-root node, grouped and sorted by code.
+        let n = term.len();
+        // Children of every node as (code, child), grouped by node and
+        // sorted by code.
         let mut first = vec![0u32; n + 1];
+        let root_count = root_kids.iter().filter(|&&k| k != ROOT).count() as u32;
+        first[1] = root_count;
         for slot in edges.slots.iter().filter(|s| s.key != EMPTY) {
             first[(slot.key >> 32) as usize + 1] += 1;
         }
@@ -238,7 +304,13 @@ impl Automaton {
             first[i] += first[i - 1];
         }
         let mut fill = first.clone();
-        let mut kids = vec![(0u32, 0u32); edges.len];
+        let mut kids = vec![(0u32, 0u32); edges.len + root_count as usize];
+        for (code, &k) in root_kids.iter().enumerate() {
+            if k != ROOT {
+                kids[fill[0] as usize] = (code as u32, k);
+                fill[0] += 1;
+            }
+        }
         for slot in edges.slots.iter().filter(|s| s.key != EMPTY) {
             let st = (slot.key >> 32) as usize;
             kids[fill[st] as usize] = (slot.key as u32, slot.val);
@@ -246,111 +318,106 @@ impl Automaton {
         }
         drop(edges);
         drop(fill);
-        // Record offsets, breadth first after the root's record.
-        let mut id = vec![0u32; n];
-        let mut len = HEADER;
-        for &s in &order {
-            id[s as usize] = len as u32;
-            len += record_len((first[s as usize + 1] - first[s as usize]) as usize);
-        }
-        assert!(u32::try_from(len).is_ok(), "lexicon too large");
-        let mut data = vec![0u32; len];
-        for &s in &order {
-            let at = id[s as usize] as usize;
-            let run = &mut kids[first[s as usize] as usize..first[s as usize + 1] as usize];
+        drop(root_kids);
+
+        // Place breadth first: a node's unit is fixed by its parent's
+        // base; its own base is the first offset where all its children's
+        // units are free.
+        let mut space = Space::new();
+        space.take(0, FREE - 1);
+        let mut pos = vec![0u32; n];
+        // (node, parent unit, code) in breadth-first order.
+        let mut queue: Vec<(u32, u32, u32)> = vec![(ROOT, ROOT, 0)];
+        let mut q = 0;
+        while q < queue.len() {
+            let (node, _, _) = queue[q];
+            q += 1;
+            let run = &mut kids[first[node as usize] as usize..first[node as usize + 1] as usize];
+            if run.is_empty() {
+                continue;
+            }
             run.sort_unstable();
-            data[at + TERM] = term[s as usize];
-            if run.len() <= LINEAR {
-                data[at + COUNT] = run.len() as u32;
-                for (k, &(code, target)) in run.iter().enumerate() {
-                    data[at + HEADER + k] = code;
-                    data[at + HEADER + run.len() + k] = id[target as usize];
-                }
+            let lo = run[0].0 as usize;
+            let base = if run.len() == 1 {
+                space.next_free(lo.max(1)) - lo
             } else {
-                let bits = table_bits(run.len());
-                let mask = (1usize << bits) - 1;
-                data[at + COUNT] = HASHED | bits;
-                for &(code, target) in run.iter() {
-                    let mut i = slot(code, bits);
-                    while data[at + HEADER + 2 * i] != 0 {
-                        i = (i + 1) & mask;
+                // First fit among the free units, but only a few tries:
+                // past them, the children go above every used unit, where
+                // all are free (single children fill the holes left).
+                let mut p = space.next_free(lo.max(1));
+                let mut tries = 0;
+                loop {
+                    let b = p - lo;
+                    if run[1..].iter().all(|&(c, _)| space.is_free(b + c as usize)) {
+                        break b;
                     }
-                    data[at + HEADER + 2 * i] = code;
-                    data[at + HEADER + 2 * i + 1] = id[target as usize];
+                    tries += 1;
+                    if tries == WIDE_TRIES {
+                        // Near the top, where the last states went: the
+                        // highest child lands above every used unit.
+                        let hi = run[run.len() - 1].0 as usize;
+                        p = p.max(space.top.max(hi) - hi + lo);
+                    }
+                    p = space.next_free(p + 1);
                 }
+            };
+            let at = pos[node as usize];
+            space.units[at as usize].base = base as u32;
+            for &(code, child) in run.iter() {
+                let u = base + code as usize;
+                space.take(u, at);
+                pos[child as usize] = u as u32;
+                queue.push((child, at, code));
             }
         }
-        for t in &mut root {
-            *t = id[*t as usize];
+        // Room for `base + code` of every state without bounds trouble.
+        let max_base = space.units.iter().map(|u| u.base).max().unwrap_or(0) as usize;
+        space.reserve(max_base + alphabet.len as usize + 1);
+        let mut units = space.units;
+        let mut root = vec![ROOT; alphabet.len as usize];
+        for &(code, child) in &kids[first[0] as usize..first[1] as usize] {
+            root[code as usize] = pos[child as usize];
         }
+        drop(kids);
+        // Failure links and outputs, breadth first (a failure target is
+        // shallower, so it is done first).
+        let mut links = vec![0u32; patterns.len()];
         let mut a = Automaton {
             alphabet,
             root,
-            data,
+            units: Vec::new(),
+            links: Vec::new(),
             states: n,
         };
-        for &s in &order {
-            let (p, code) = (parent[s as usize], code_of[s as usize]);
-            let f = if p == ROOT {
+        for &(node, parent, code) in &queue[1..] {
+            let u = pos[node as usize] as usize;
+            let f = if parent == ROOT {
                 ROOT
             } else {
-                let mut f = a.data[id[p as usize] as usize + FAIL];
+                let mut f = units[parent as usize].fail;
                 loop {
-                    if let Some(t) = a.goto(f, code) {
+                    if let Some(t) = goto(&a.root, &units, f, code) {
                         break t;
                     }
                     if f == ROOT {
                         break ROOT;
                     }
-                    f = a.data[f as usize + FAIL];
+                    f = units[f as usize].fail;
                 }
             };
-            let dict = if a.data[f as usize + TERM] != 0 {
-                f
-            } else {
-                a.data[f as usize + DICT]
+            let inherited = units[f as usize].out;
+            units[u].fail = f;
+            units[u].out = match term[node as usize] {
+                0 => inherited,
+                t => {
+                    links[t as usize - 1] = inherited;
+                    t
+                }
             };
-            let at = id[s as usize] as usize;
-            a.data[at + FAIL] = f;
-            a.data[at + DICT] = dict;
         }
+        a.units = units;
+        a.links = links;
         a
-    }
-
-    /// The transition without failure links (`None` from a non-root state
-    /// means "follow the failure link").
-    #[inline(always)]
-    fn goto(&self, s: u32, code: u32) -> Option<u32> {
-        if s == ROOT {
-            Some(self.root[code as usize])
-        } else {
-            self.child(s as usize, code)
-        }
-    }
-
-    /// The child of a non-root state by code.
-    #[inline(always)]
-    fn child(&self, at: usize, code: u32) -> Option<u32> {
-        let count = self.data[at + COUNT];
-        if count & HASHED == 0 {
-            let count = count as usize;
-            let codes = &self.data[at + HEADER..at + HEADER + count];
-            let i = codes.iter().position(|&c| c == code)?;
-            return Some(self.data[at + HEADER + count + i]);
-        }
-        let bits = count & !HASHED;
-        let mask = (1usize << bits) - 1;
-        let mut i = slot(code, bits);
-        loop {
-            let c = self.data[at + HEADER + 2 * i];
-            if c == code {
-                return Some(self.data[at + HEADER + 2 * i + 1]);
-            }
-            if c == 0 {
-                return None;
-            }
-            i = (i + 1) & mask;
-        }
     }
 
     /// The start state.
@@ -374,10 +441,12 @@ impl Automaton {
             if s == ROOT {
                 return self.root[code as usize];
             }
-            if let Some(t) = self.child(s as usize, code) {
+            let unit = self.units[s as usize];
+            let t = unit.base + code;
+            if self.units[t as usize].check == s {
                 return t;
             }
-            s = self.data[s as usize + FAIL];
+            s = unit.fail;
         }
     }
 
@@ -387,25 +456,44 @@ impl Automaton {
         self.step_code(s, self.code(c))
     }
 
-    /// Calls `f` with every pattern that ends in state `s`.
+    /// Calls `f` with every pattern that ends in state `s`, longest first.
     #[inline(always)]
     pub fn outputs(&self, s: u32, mut f: impl FnMut(u32)) {
-        let at = s as usize;
-        let term = self.data[at + TERM];
-        if term != 0 {
-            f(term - 1);
+        let mut o = self.first_output(s);
+        while o != 0 {
+            f(o - 1);
+            o = self.links[o as usize - 1];
         }
-        let mut d = self.data[at + DICT];
-        while d != 0 {
-            f(self.data[d as usize + TERM] - 1);
-            d = self.data[d as usize + DICT];
-        }
+    }
+
+    /// The longest pattern ending in state `s` + 1 (0: none).
+    #[inline(always)]
+    pub fn first_output(&self, s: u32) -> u32 {
+        self.units[s as usize].out
+    }
+
+    /// For each pattern, the next shorter pattern that ends wherever it
+    /// ends + 1 (0: none): with [`Automaton::first_output`], a caller can
+    /// keep these links beside its own per-pattern data and read one
+    /// record per match.
+    pub fn output_links(&self) -> &[u32] {
+        &self.links
     }
 
     /// Number of states (for tests and sizing).
     pub fn states(&self) -> usize {
         self.states
     }
+}
+
+/// The transition without failure links (`None` from a non-root state
+/// means "follow the failure link").
+fn goto(root: &[u32], units: &[Unit], s: u32, code: u32) -> Option<u32> {
+    if s == ROOT {
+        return Some(root[code as usize]);
+    }
+    let t = units[s as usize].base + code;
+    (units[t as usize].check == s).then_some(t)
 }
 
 #[cfg(test)]
@@ -450,6 +538,52 @@ mod tests {
         let t = "全世界和平😀a世界";
         assert_eq!(run(&a, t), naive(&p, t));
         assert_eq!(run(&a, "").len(), 0);
+    }
+
+    /// Thousands of patterns over two hundred characters: wide states
+    /// crowd the double array, so placement falls back to the top often.
+    /// Every match is checked against a set lookup of each substring.
+    #[test]
+    fn agrees_with_substring_lookup_on_a_crowded_array() {
+        let chars: Vec<char> = (0..200u32)
+            .filter_map(|i| char::from_u32(0x4E00 + i * 7))
+            .collect();
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut set = std::collections::HashSet::new();
+        while set.len() < 6000 {
+            let len = 1 + next(4);
+            set.insert(
+                (0..len)
+                    .map(|_| chars[next(chars.len())])
+                    .collect::<String>(),
+            );
+        }
+        let patterns: Vec<String> = set.into_iter().collect();
+        let index: HashMap<&str, u32> = patterns
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.as_str(), i as u32))
+            .collect();
+        let a = Automaton::new(&patterns);
+        let text: Vec<char> = (0..3000).map(|_| chars[next(chars.len())]).collect();
+        let mut expected = Vec::new();
+        for end in 1..=text.len() {
+            for len in 1..=4.min(end) {
+                let sub: String = text[end - len..end].iter().collect();
+                if let Some(&p) = index.get(sub.as_str()) {
+                    expected.push((p, end));
+                }
+            }
+        }
+        expected.sort_unstable();
+        assert_eq!(run(&a, &text.iter().collect::<String>()), expected);
+        assert!(expected.len() > 1000);
     }
 
     proptest! {

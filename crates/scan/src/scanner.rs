@@ -109,18 +109,16 @@ impl Tally {
 }
 
 pub struct Scanner {
+    /// Entries grouped by pattern (two terms can fold to the same pattern,
+    /// e.g. 敏感词 and 敏感詞), each group ordered by kind, then term.
     entries: Vec<Entry>,
     matcher: Option<Automaton>,
-    /// Entries grouped by pattern: the entries of pattern `p` are
-    /// `by_pattern[pattern_start[p]..pattern_start[p + 1]]` (two terms can
-    /// fold to the same pattern, e.g. 敏感词 and 敏感詞).
-    by_pattern: Vec<u32>,
-    pattern_start: Vec<u32>,
-    /// Kind and severity of each entry, in `by_pattern` order (compact, so
-    /// counting a match touches little memory).
-    pattern_meta: Vec<(Kind, Severity)>,
-    /// Length of each pattern in characters.
-    pattern_chars: Vec<u8>,
+    /// What a match needs of its pattern, in one 16-byte record: a match
+    /// reads one record, not several arrays.
+    patterns: Vec<PatternInfo>,
+    /// Kind and severity of each entry (for counting patterns with
+    /// several entries).
+    entry_meta: Vec<(Kind, Severity)>,
     /// Automaton code of each BMP character after folding ([`NOISE`] for
     /// a noise character): folding and the alphabet in one lookup.
     codes: Box<[u32]>,
@@ -130,6 +128,19 @@ pub struct Scanner {
 
 /// Code-table value of a noise character.
 const NOISE: u32 = u32::MAX;
+
+/// One pattern: its entries `entries[first..first + count]`, the next
+/// shorter pattern ending where it ends + 1 (from the automaton; 0: none),
+/// its length in characters, and the kind and severity of its first entry.
+#[derive(Clone, Copy)]
+struct PatternInfo {
+    first: u32,
+    count: u32,
+    next: u32,
+    chars: u8,
+    kind: Kind,
+    severity: Severity,
+}
 
 /// A lexicon match before it becomes findings: byte and character span
 /// in the original text and the pattern.
@@ -196,41 +207,48 @@ impl Scanner {
             entry_pattern.push(id);
         }
         drop(ids);
-        // Counting sort of entry indices by pattern.
-        let mut pattern_start = vec![0u32; patterns.len() + 1];
-        for &p in &entry_pattern {
-            pattern_start[p as usize + 1] += 1;
-        }
-        for i in 1..pattern_start.len() {
-            pattern_start[i] += pattern_start[i - 1];
-        }
-        let mut fill = pattern_start.clone();
-        let mut by_pattern = vec![0u32; entries.len()];
-        for (i, &p) in entry_pattern.iter().enumerate() {
-            by_pattern[fill[p as usize] as usize] = i as u32;
-            fill[p as usize] += 1;
-        }
-        // Findings on one span are ordered by kind, then rule: keep each
-        // group in that order so scan() never compares rule names.
-        for p in 0..patterns.len() {
-            let group = &mut by_pattern[pattern_start[p] as usize..pattern_start[p + 1] as usize];
-            if group.len() > 1 {
-                group.sort_unstable_by(|&a, &b| {
-                    let (a, b) = (&entries[a as usize], &entries[b as usize]);
-                    (a.kind, &a.term).cmp(&(b.kind, &b.term))
-                });
-            }
-        }
-        let pattern_meta = by_pattern
-            .iter()
-            .map(|&i| (entries[i as usize].kind, entries[i as usize].severity))
-            .collect();
-        let pattern_chars = patterns.iter().map(|p| p.chars().count() as u8).collect();
+        let pattern_chars: Vec<u8> = patterns.iter().map(|p| p.chars().count() as u8).collect();
         let matcher = if patterns.is_empty() {
             None
         } else {
             Some(Automaton::new(&patterns))
         };
+        let pattern_count = patterns.len();
+        drop(patterns);
+        drop(folded);
+        // Entries grouped by pattern; findings on one span are ordered by
+        // kind, then rule, so keep each group in that order and scan()
+        // never compares rule names.
+        let mut grouped: Vec<(u32, Entry)> = entry_pattern.into_iter().zip(entries).collect();
+        grouped.sort_by(|(pa, a), (pb, b)| (pa, a.kind, &a.term).cmp(&(pb, b.kind, &b.term)));
+        let mut patterns = vec![
+            PatternInfo {
+                first: 0,
+                count: 0,
+                next: 0,
+                chars: 0,
+                kind: Kind::Lexicon,
+                severity: Severity::Notice,
+            };
+            pattern_count
+        ];
+        for (i, (p, e)) in grouped.iter().enumerate().rev() {
+            let info = &mut patterns[*p as usize];
+            info.first = i as u32;
+            info.count += 1;
+            info.kind = e.kind;
+            info.severity = e.severity;
+        }
+        if let Some(m) = &matcher {
+            for (info, &next) in patterns.iter_mut().zip(m.output_links()) {
+                info.next = next;
+            }
+        }
+        for (info, chars) in patterns.iter_mut().zip(pattern_chars) {
+            info.chars = chars;
+        }
+        let entries: Vec<Entry> = grouped.into_iter().map(|(_, e)| e).collect();
+        let entry_meta = entries.iter().map(|e| (e.kind, e.severity)).collect();
         let folder = Folder::new();
         let codes = (0u32..0x10000)
             .map(|u| match (char::from_u32(u), &matcher) {
@@ -241,10 +259,8 @@ impl Scanner {
         Ok(Scanner {
             entries,
             matcher,
-            by_pattern,
-            pattern_start,
-            pattern_meta,
-            pattern_chars,
+            patterns,
+            entry_meta,
             codes,
             folder,
             config,
@@ -264,11 +280,10 @@ impl Scanner {
         other: &mut std::iter::Peekable<std::vec::IntoIter<Finding<'a>>>,
         out: &mut Vec<Finding<'a>>,
     ) {
-        let p = h.pattern as usize;
-        let range = self.pattern_start[p] as usize..self.pattern_start[p + 1] as usize;
+        let info = self.patterns[h.pattern as usize];
         let (start, end) = (h.start as usize, h.end as usize);
-        for &i in &self.by_pattern[range] {
-            let e = &self.entries[i as usize];
+        let first = info.first as usize;
+        for e in &self.entries[first..first + info.count as usize] {
             let f = Finding {
                 kind: e.kind,
                 subkind: None,
@@ -297,7 +312,7 @@ impl Scanner {
     /// [`MAX_NOISE`] noise characters in a row restart the automaton, so a
     /// term never spans them. `hit` gets every match, in order of its end.
     #[inline(always)]
-    fn lexicon_hits(&self, text: &str, mut hit: impl FnMut(Hit)) {
+    fn lexicon_hits(&self, text: &str, mut hit: impl FnMut(Hit, &PatternInfo)) {
         let Some(m) = &self.matcher else { return };
         let mut state = m.start();
         let mut ring = [(0u32, 0u32); MAX_PATTERN_CHARS];
@@ -324,29 +339,42 @@ impl Scanner {
             ring[k % MAX_PATTERN_CHARS] = (i as u32, n as u32);
             k += 1;
             state = m.step_code(state, code);
-            m.outputs(state, |p| {
-                let len = self.pattern_chars[p as usize] as usize;
-                let (start, char_start) = ring[(k - len) % MAX_PATTERN_CHARS];
-                hit(Hit {
-                    start,
-                    end: (i + c.len_utf8()) as u32,
-                    char_start,
-                    char_end: n as u32 + 1,
-                    pattern: p,
-                });
-            });
+            let mut o = m.first_output(state);
+            while o != 0 {
+                let p = o - 1;
+                let info = &self.patterns[p as usize];
+                let (start, char_start) = ring[(k - info.chars as usize) % MAX_PATTERN_CHARS];
+                hit(
+                    Hit {
+                        start,
+                        end: (i + c.len_utf8()) as u32,
+                        char_start,
+                        char_end: n as u32 + 1,
+                        pattern: p,
+                    },
+                    info,
+                );
+                o = info.next;
+            }
         }
     }
 
     /// Scans one text. Findings are ordered by position (start, end), then
     /// kind and rule.
     pub fn scan<'a>(&'a self, text: &'a str, opts: &ScanOptions) -> Vec<Finding<'a>> {
-        // Lexicon matches as compact hits first: sorting 20-byte hits is
-        // far cheaper than sorting findings, and one span is one pattern,
-        // so (start, end) orders them completely.
-        let mut hits = Vec::new();
-        self.lexicon_hits(text, |h| hits.push(h));
-        hits.sort_unstable_by_key(|h| (h.start, h.end));
+        // Lexicon matches as compact hits first, kept in (start, end)
+        // order as they come (one span is one pattern, so that order is
+        // complete). They come by end, so a new hit only moves back past
+        // the few shorter hits nested inside it.
+        let mut hits: Vec<Hit> = Vec::new();
+        self.lexicon_hits(text, |h, _| {
+            let mut j = hits.len();
+            hits.push(h);
+            while j > 0 && hits[j - 1].start > h.start {
+                hits.swap(j - 1, j);
+                j -= 1;
+            }
+        });
         let mut other = Vec::new();
         if !self.config.exact {
             self.detectors(text, opts, &mut other);
@@ -368,11 +396,14 @@ impl Scanner {
     /// building the findings (for bulk runs that only need totals).
     pub fn tally(&self, text: &str, opts: &ScanOptions) -> Tally {
         let mut t = Tally::default();
-        self.lexicon_hits(text, |h| {
-            let p = h.pattern as usize;
-            let range = self.pattern_start[p] as usize..self.pattern_start[p + 1] as usize;
-            for &(kind, severity) in &self.pattern_meta[range] {
-                t.add(kind, severity);
+        self.lexicon_hits(text, |_, info| {
+            if info.count == 1 {
+                t.add(info.kind, info.severity);
+            } else {
+                let first = info.first as usize;
+                for &(kind, severity) in &self.entry_meta[first..first + info.count as usize] {
+                    t.add(kind, severity);
+                }
             }
         });
         if !self.config.exact {
@@ -648,10 +679,9 @@ mod tests {
     /// deduplicated and given character offsets.
     fn reference<'a>(s: &'a Scanner, text: &'a str, opts: &ScanOptions) -> Vec<Finding<'a>> {
         let mut out = Vec::new();
-        s.lexicon_hits(text, |h| {
-            let p = h.pattern as usize;
-            for &i in &s.by_pattern[s.pattern_start[p] as usize..s.pattern_start[p + 1] as usize] {
-                let e = &s.entries[i as usize];
+        s.lexicon_hits(text, |h, info| {
+            let first = info.first as usize;
+            for e in &s.entries[first..first + info.count as usize] {
                 out.push(Finding {
                     kind: e.kind,
                     subkind: None,
