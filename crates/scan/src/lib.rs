@@ -6,9 +6,9 @@
 //! Every finding points into the ORIGINAL text: `start`/`end` are UTF-8
 //! byte offsets, `char_start`/`char_end` Unicode scalar offsets.
 
-mod ascii;
 pub mod attribution;
 pub mod automaton;
+mod bytes;
 pub mod finding;
 pub mod lexicon;
 pub mod links;

@@ -30,7 +30,7 @@ pub fn detect(text: &str) -> Vec<LinkMatch> {
     let mut i = 0;
     while i < b.len() {
         if b[i] >= 0x80 {
-            i = crate::ascii::next_ascii(b, i);
+            i = crate::bytes::next_ascii(b, i);
             continue;
         }
         if !b[i].is_ascii_alphanumeric() || (i > 0 && (host_char(b[i - 1]) || b[i - 1] == b'@')) {

@@ -224,10 +224,9 @@ pub fn detect(text: &str) -> Vec<PiiMatch> {
     let b = text.as_bytes();
     let mut at = 0;
     let needs_folding = loop {
-        match b[at..].iter().position(|&x| x == 0xEF) {
+        match crate::bytes::find_byte(b, at, 0xEF) {
             None => break false,
-            Some(p) => {
-                let i = at + p;
+            Some(i) => {
                 if i + 2 < b.len() && relevant_full_width(b[i + 1], b[i + 2]) {
                     break true;
                 }
@@ -281,7 +280,7 @@ fn detect_ascii(text: &str) -> Vec<PiiMatch> {
     while i < b.len() {
         let c = b[i];
         if c >= 0x80 {
-            i = crate::ascii::next_ascii(b, i);
+            i = crate::bytes::next_ascii(b, i);
             continue;
         }
         if c == b'@' {

@@ -1,7 +1,7 @@
 //! Prices next to a call to buy (article 12: no commercial advertising):
 //! ¥99 / ￥99 / 99元 within a short distance of 购买, 下单, 包邮 and the like.
 
-use crate::ascii::next_ascii;
+use crate::bytes::next_ascii;
 
 const CALLS: &[&str] = &[
     "购买",

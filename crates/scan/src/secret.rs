@@ -5,8 +5,15 @@
 /// Byte spans of star markings, in order.
 pub(crate) fn star_markings(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    // One pass over 密, then a look at the character before it.
-    for (p, _) in text.match_indices('密') {
+    // 密 is E5 AF 86: find the rare pair E5 AF eight bytes at a time,
+    // then look at the character before it.
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(p) = crate::bytes::find_pair(b, from, 0xE5, 0xAF) {
+        from = p + 1;
+        if b.get(p + 2) != Some(&0x86) {
+            continue;
+        }
         let Some(start) = ["绝", "机", "秘"]
             .iter()
             .find(|l| text[..p].ends_with(*l))

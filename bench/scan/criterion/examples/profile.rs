@@ -60,7 +60,9 @@ fn main() {
                 black_box(scanner.scan(p, &opts).len())
             };
         }
-        best = best.min(t.elapsed().as_secs_f64() * 1e6 / posts.len() as f64);
+        let mean = t.elapsed().as_secs_f64() * 1e6 / posts.len() as f64;
+        eprint!("{mean:.1} ");
+        best = best.min(mean);
     }
     println!("{n} findings, best round mean {best:.1} µs per post");
 }
