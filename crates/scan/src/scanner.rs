@@ -119,15 +119,23 @@ pub struct Scanner {
     /// Kind and severity of each entry (for counting patterns with
     /// several entries).
     entry_meta: Vec<(Kind, Severity)>,
-    /// Automaton code of each BMP character after folding ([`NOISE`] for
-    /// a noise character): folding and the alphabet in one lookup.
-    codes: Box<[u32]>,
+    /// Automaton code of each BMP character after folding: folding and the
+    /// alphabet in one lookup, two bytes each so the CJK block's codes fit
+    /// in the first-level cache ([`NOISE16`] for a noise character, [`WIDE`]
+    /// for a code that needs more bits: only a lexicon of over 65,000
+    /// distinct characters has those, and they are looked up).
+    codes: Box<[u16]>,
     folder: Folder,
     config: ScannerConfig,
 }
 
 /// Code-table value of a noise character.
 const NOISE: u32 = u32::MAX;
+
+/// [`NOISE`] in the 16-bit code table.
+const NOISE16: u16 = u16::MAX;
+/// Code-table value of a character whose code does not fit: look it up.
+const WIDE: u16 = u16::MAX - 1;
 
 /// One pattern: its entries `entries[first..first + count]`, the next
 /// shorter pattern ending where it ends + 1 (from the automaton; 0: none),
@@ -252,7 +260,13 @@ impl Scanner {
         let folder = Folder::new();
         let codes = (0u32..0x10000)
             .map(|u| match (char::from_u32(u), &matcher) {
-                (Some(c), Some(m)) => code_of(m, folder, config.exact, c),
+                (Some(c), Some(m)) => match code_of(m, folder, config.exact, c) {
+                    NOISE => NOISE16,
+                    code => u16::try_from(code)
+                        .ok()
+                        .filter(|&c| c < WIDE)
+                        .unwrap_or(WIDE),
+                },
                 _ => 0,
             })
             .collect();
@@ -320,8 +334,9 @@ impl Scanner {
         let mut gap = 0u16;
         for (n, (i, c)) in text.char_indices().enumerate() {
             let code = match self.codes.get(c as usize) {
-                Some(&code) => code,
-                None => code_of(m, self.folder, self.config.exact, c),
+                Some(&NOISE16) => NOISE,
+                Some(&code) if code != WIDE => u32::from(code),
+                _ => code_of(m, self.folder, self.config.exact, c),
             };
             if code == NOISE {
                 gap += 1;
@@ -721,6 +736,29 @@ mod tests {
             let opts = ScanOptions { repost, ..Default::default() };
             proptest::prop_assert_eq!(s.scan(&text, &opts), reference(&s, &text, &opts));
         }
+    }
+
+    /// A lexicon of more distinct characters than 16-bit codes hold: the
+    /// characters past them are looked up, not lost.
+    #[test]
+    fn characters_beyond_sixteen_bit_codes_still_match() {
+        // 65,536 astral characters, each twice (so they take the first
+        // codes), then 甲 and 乙, whose codes no longer fit in 16 bits.
+        let mut lex: String = (0x20000u32..0x30000)
+            .filter_map(char::from_u32)
+            .map(|c| format!("{c}{c}\tx\tnotice\n"))
+            .collect();
+        lex.push_str("甲乙\tp\tblock\n");
+        let s = scanner(&lex);
+        assert_eq!(s.codes['甲' as usize], WIDE);
+        let f = s.scan("前甲乙后\u{20001}\u{20001}", &ScanOptions::default());
+        assert_eq!(
+            kinds(&f),
+            [
+                ("lexicon", "甲乙".into()),
+                ("lexicon", "\u{20001}\u{20001}".into())
+            ]
+        );
     }
 
     #[test]
