@@ -16,6 +16,7 @@ pub mod mask;
 pub mod normalize;
 pub mod pii;
 mod prices;
+mod rules;
 pub mod scanner;
 mod secret;
 pub mod shared;

@@ -5,6 +5,7 @@ use crate::automaton::Automaton;
 use crate::finding::{Finding, Kind, Severity, fill_char_offsets};
 use crate::lexicon::{Entry, default_entries};
 use crate::normalize::{Folder, MAX_NOISE, normalize_term};
+use crate::rules::Rules;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
@@ -109,9 +110,9 @@ impl Tally {
 }
 
 pub struct Scanner {
-    /// Entries grouped by pattern (two terms can fold to the same pattern,
+    /// Rules (entries) grouped by pattern (two terms can fold to the same pattern,
     /// e.g. 敏感词 and 敏感詞), each group ordered by kind, then term.
-    entries: Vec<Entry>,
+    rules: Rules,
     matcher: Option<Automaton>,
     /// What a match needs of its pattern, in one 16-byte record: a match
     /// reads one record, not several arrays.
@@ -137,7 +138,7 @@ const NOISE16: u16 = u16::MAX;
 /// Code-table value of a character whose code does not fit: look it up.
 const WIDE: u16 = u16::MAX - 1;
 
-/// One pattern: its entries `entries[first..first + count]`, the next
+/// One pattern: its entries `rules.range(first, count)`, the next
 /// shorter pattern ending where it ends + 1 (from the automaton; 0: none),
 /// its length in characters, and the kind and severity of its first entry.
 #[derive(Clone, Copy)]
@@ -255,8 +256,8 @@ impl Scanner {
         for (info, chars) in patterns.iter_mut().zip(pattern_chars) {
             info.chars = chars;
         }
-        let entries: Vec<Entry> = grouped.into_iter().map(|(_, e)| e).collect();
-        let entry_meta = entries.iter().map(|e| (e.kind, e.severity)).collect();
+        let entry_meta = grouped.iter().map(|(_, e)| (e.kind, e.severity)).collect();
+        let rules = Rules::new(grouped.into_iter().map(|(_, e)| e).collect());
         let folder = Folder::new();
         let codes = (0u32..0x10000)
             .map(|u| match (char::from_u32(u), &matcher) {
@@ -271,7 +272,7 @@ impl Scanner {
             })
             .collect();
         Ok(Scanner {
-            entries,
+            rules,
             matcher,
             patterns,
             entry_meta,
@@ -282,7 +283,7 @@ impl Scanner {
     }
 
     pub fn entry_count(&self) -> usize {
-        self.entries.len()
+        self.rules.len()
     }
 
     /// Pushes one finding per entry of the hit's pattern, each preceded by
@@ -296,20 +297,19 @@ impl Scanner {
     ) {
         let info = self.patterns[h.pattern as usize];
         let (start, end) = (h.start as usize, h.end as usize);
-        let first = info.first as usize;
-        for e in &self.entries[first..first + info.count as usize] {
+        for r in self.rules.range(info.first, info.count) {
             let f = Finding {
-                kind: e.kind,
+                kind: r.kind,
                 subkind: None,
-                rule: &e.term,
-                category: &e.category,
-                severity: e.severity,
+                rule: &r.term,
+                category: self.rules.category(r),
+                severity: r.severity,
                 start,
                 end,
                 char_start: h.char_start as usize,
                 char_end: h.char_end as usize,
                 matched: &text[start..end],
-                suggestion: e.suggestion.as_deref().map(Cow::Borrowed),
+                suggestion: self.rules.suggestion(r).map(Cow::Borrowed),
             };
             while let Some(o) = other.next_if(|o| order(o, &f).is_lt()) {
                 push_unique(out, o);
@@ -695,20 +695,19 @@ mod tests {
     fn reference<'a>(s: &'a Scanner, text: &'a str, opts: &ScanOptions) -> Vec<Finding<'a>> {
         let mut out = Vec::new();
         s.lexicon_hits(text, |h, info| {
-            let first = info.first as usize;
-            for e in &s.entries[first..first + info.count as usize] {
+            for r in s.rules.range(info.first, info.count) {
                 out.push(Finding {
-                    kind: e.kind,
+                    kind: r.kind,
                     subkind: None,
-                    rule: &e.term,
-                    category: &e.category,
-                    severity: e.severity,
+                    rule: &r.term,
+                    category: s.rules.category(r),
+                    severity: r.severity,
                     start: h.start as usize,
                     end: h.end as usize,
                     char_start: 0,
                     char_end: 0,
                     matched: "",
-                    suggestion: e.suggestion.as_deref().map(Cow::Borrowed),
+                    suggestion: s.rules.suggestion(r).map(Cow::Borrowed),
                 });
             }
         });

@@ -2,7 +2,8 @@
 //! `bench/scan/run.sh` (run that first, or `bash bench/scan/criterion.sh`):
 //!
 //! - per-post latency for 2 KB posts with 50,000 terms (p50/p99/max
-//!   printed before the criterion groups; target p99 < 50 µs), once with
+//!   printed before the criterion groups, rounds alternating between the
+//!   scanners with daachorse as the reference; target p99 < 50 µs), once with
 //!   jieba's 50,000 most frequent words (almost every word of a post is a
 //!   term: hundreds of findings per post) and once with its 50,000 least
 //!   frequent words (few findings, like a department's own list);
@@ -74,80 +75,123 @@ fn scanner(lex: &str, exact: bool) -> Scanner {
     .expect("scanner")
 }
 
-fn percentiles(name: &str, posts: &[String], f: impl Fn(&str) -> usize) {
-    let mut times = Vec::with_capacity(posts.len() * 10);
-    let mut found = 0;
+type Probe<'a> = (&'a str, Box<dyn Fn(&str) -> usize + 'a>);
+
+/// Per-post latency of several scanners in ten rounds; in each round
+/// every scanner scans all posts back to back (its data warm, as in a
+/// server that scans all day), so a noisy phase of the VM falls on all of
+/// them alike. Prints p50/p99/max and p99 relative to the last probe (the
+/// reference).
+fn latencies(title: &str, posts: &[String], probes: &[Probe<'_>]) {
+    println!("{title}, {} posts", posts.len());
+    let mut times: Vec<Vec<u64>> = vec![Vec::with_capacity(posts.len() * 10); probes.len()];
+    let mut found = vec![0usize; probes.len()];
     for _ in 0..10 {
-        for p in posts {
-            let t = Instant::now();
-            found += black_box(f(p));
-            times.push(t.elapsed().as_nanos() as u64);
+        for (k, (_, f)) in probes.iter().enumerate() {
+            for p in posts {
+                let t = Instant::now();
+                found[k] += black_box(f(p));
+                times[k].push(t.elapsed().as_nanos() as u64);
+            }
         }
     }
-    times.sort_unstable();
     let at =
-        |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)] as f64 / 1000.0;
-    println!(
-        "latency {name:<28} 2 KB posts x{}: p50 {:.1} µs  p99 {:.1} µs  max {:.1} µs  ({found} findings)",
-        times.len(),
-        at(0.50),
-        at(0.99),
-        at(1.0)
-    );
+        |t: &[u64], q: f64| t[((t.len() as f64 * q) as usize).min(t.len() - 1)] as f64 / 1000.0;
+    for t in &mut times {
+        t.sort_unstable();
+    }
+    let reference = at(&times[probes.len() - 1], 0.99);
+    for (k, (name, _)) in probes.iter().enumerate() {
+        let t = &times[k];
+        println!(
+            "latency {name:<28} 2 KB posts x{}: p50 {:.1} µs  p99 {:.1} µs  max {:.1} µs  p99 ÷ reference {:.2}  ({} findings)",
+            t.len(),
+            at(t, 0.50),
+            at(t, 0.99),
+            at(t, 1.0),
+            at(t, 0.99) / reference,
+            found[k]
+        );
+    }
+}
+
+fn words(lex: &str) -> Vec<&str> {
+    lex.lines()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 fn benches(c: &mut Criterion) {
-    let rare = lexicon("rare50000.txt");
+    let posts = posts();
+    let opts = ScanOptions::default();
     {
+        let rare = lexicon("rare50000.txt");
         let full = scanner(&rare, false);
         let exact = scanner(&rare, true);
-        let opts = ScanOptions::default();
-        let posts = posts();
-        println!(
-            "50,000 rare terms (least frequent jieba words), {} posts",
-            posts.len()
+        let daac: daachorse::CharwiseDoubleArrayAhoCorasick<u32> =
+            daachorse::CharwiseDoubleArrayAhoCorasick::new(words(&rare)).expect("daachorse");
+        latencies(
+            "50,000 rare terms (least frequent jieba words)",
+            &posts,
+            &[
+                (
+                    "govmedia full (findings)",
+                    Box::new(|p| full.scan(p, &opts).len()),
+                ),
+                (
+                    "govmedia full (tally)",
+                    Box::new(|p| full.tally(p, &opts).total() as usize),
+                ),
+                (
+                    "govmedia exact (findings)",
+                    Box::new(|p| exact.scan(p, &opts).len()),
+                ),
+                (
+                    "daachorse charwise",
+                    Box::new(|p| daac.find_overlapping_iter(p).count()),
+                ),
+            ],
         );
-        percentiles("govmedia full (findings)", &posts, |p| {
-            full.scan(p, &opts).len()
-        });
-        percentiles("govmedia exact (findings)", &posts, |p| {
-            exact.scan(p, &opts).len()
-        });
     }
     let lex = lexicon("lex50000.txt");
-    let words: Vec<&str> = lex
-        .lines()
-        .map(str::trim)
-        .filter(|w| !w.is_empty())
-        .collect();
-    let posts = posts();
+    let words = words(&lex);
     let bytes: usize = posts.iter().map(String::len).sum();
     let full = scanner(&lex, false);
     let exact = scanner(&lex, true);
     let daac: daachorse::CharwiseDoubleArrayAhoCorasick<u32> =
         daachorse::CharwiseDoubleArrayAhoCorasick::new(&words).expect("daachorse");
     let aho = aho_corasick::AhoCorasick::new(&words).expect("aho-corasick");
-    let opts = ScanOptions::default();
-
-    println!(
-        "50,000 frequent terms, {} posts, {bytes} bytes",
-        posts.len()
+    latencies(
+        &format!("50,000 frequent terms, {bytes} bytes"),
+        &posts,
+        &[
+            (
+                "govmedia full (findings)",
+                Box::new(|p| full.scan(p, &opts).len()),
+            ),
+            (
+                "govmedia full (tally)",
+                Box::new(|p| full.tally(p, &opts).total() as usize),
+            ),
+            (
+                "govmedia exact (findings)",
+                Box::new(|p| exact.scan(p, &opts).len()),
+            ),
+            (
+                "govmedia exact (tally)",
+                Box::new(|p| exact.tally(p, &opts).total() as usize),
+            ),
+            (
+                "aho-corasick",
+                Box::new(|p| aho.find_overlapping_iter(p).count()),
+            ),
+            (
+                "daachorse charwise",
+                Box::new(|p| daac.find_overlapping_iter(p).count()),
+            ),
+        ],
     );
-    percentiles("govmedia full (findings)", &posts, |p| {
-        full.scan(p, &opts).len()
-    });
-    percentiles("govmedia full (tally)", &posts, |p| {
-        full.tally(p, &opts).total() as usize
-    });
-    percentiles("govmedia exact (tally)", &posts, |p| {
-        exact.tally(p, &opts).total() as usize
-    });
-    percentiles("daachorse charwise", &posts, |p| {
-        daac.find_overlapping_iter(p).count()
-    });
-    percentiles("aho-corasick", &posts, |p| {
-        aho.find_overlapping_iter(p).count()
-    });
 
     let mut g = c.benchmark_group("throughput_50k_terms");
     g.throughput(Throughput::Bytes(bytes as u64));
