@@ -586,27 +586,34 @@ mod tests {
         assert!(expected.len() > 1000);
     }
 
+    /// The automaton of `set` finds in `text` what brute force finds.
+    fn agrees(
+        set: std::collections::HashSet<String>,
+        text: &str,
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        let p: Vec<String> = set.into_iter().collect();
+        let a = Automaton::new(&p);
+        prop_assert_eq!(run(&a, text), naive(&p, text));
+        Ok(())
+    }
+
     proptest! {
         #[test]
         fn agrees_with_brute_force(
             set in proptest::collection::hash_set("[ab甲乙😀]{1,4}", 1..30),
             text in "[ab甲乙丙😀]{0,60}",
         ) {
-            let p: Vec<String> = set.into_iter().collect();
-            let a = Automaton::new(&p);
-            prop_assert_eq!(run(&a, &text), naive(&p, &text));
+            agrees(set, &text)?;
         }
 
-        /// Sixteen letters and many short patterns: states with more
-        /// children than a linear record holds use their hash tables.
+        /// Sixteen letters and many short patterns: states with many
+        /// children must find room for all of them in the double array.
         #[test]
         fn agrees_with_brute_force_on_wide_states(
             set in proptest::collection::hash_set("[a-p]{1,3}", 20..120),
             text in "[a-q]{0,80}",
         ) {
-            let p: Vec<String> = set.into_iter().collect();
-            let a = Automaton::new(&p);
-            prop_assert_eq!(run(&a, &text), naive(&p, &text));
+            agrees(set, &text)?;
         }
     }
 }

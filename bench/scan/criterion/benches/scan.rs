@@ -115,6 +115,25 @@ fn latencies(title: &str, posts: &[String], probes: &[Probe<'_>]) {
     }
 }
 
+/// Our three probes on one lexicon: full mode with findings and counting,
+/// exact mode with findings.
+fn ours<'a>(full: &'a Scanner, exact: &'a Scanner, opts: &'a ScanOptions) -> Vec<Probe<'a>> {
+    vec![
+        (
+            "govmedia full (findings)",
+            Box::new(|p| full.scan(p, opts).len()),
+        ),
+        (
+            "govmedia full (tally)",
+            Box::new(|p| full.tally(p, opts).total() as usize),
+        ),
+        (
+            "govmedia exact (findings)",
+            Box::new(|p| exact.scan(p, opts).len()),
+        ),
+    ]
+}
+
 fn words(lex: &str) -> Vec<&str> {
     lex.lines()
         .map(str::trim)
@@ -131,27 +150,15 @@ fn benches(c: &mut Criterion) {
         let exact = scanner(&rare, true);
         let daac: daachorse::CharwiseDoubleArrayAhoCorasick<u32> =
             daachorse::CharwiseDoubleArrayAhoCorasick::new(words(&rare)).expect("daachorse");
+        let mut probes = ours(&full, &exact, &opts);
+        probes.push((
+            "daachorse charwise",
+            Box::new(|p| daac.find_overlapping_iter(p).count()),
+        ));
         latencies(
             "50,000 rare terms (least frequent jieba words)",
             &posts,
-            &[
-                (
-                    "govmedia full (findings)",
-                    Box::new(|p| full.scan(p, &opts).len()),
-                ),
-                (
-                    "govmedia full (tally)",
-                    Box::new(|p| full.tally(p, &opts).total() as usize),
-                ),
-                (
-                    "govmedia exact (findings)",
-                    Box::new(|p| exact.scan(p, &opts).len()),
-                ),
-                (
-                    "daachorse charwise",
-                    Box::new(|p| daac.find_overlapping_iter(p).count()),
-                ),
-            ],
+            &probes,
         );
     }
     let lex = lexicon("lex50000.txt");
@@ -162,35 +169,23 @@ fn benches(c: &mut Criterion) {
     let daac: daachorse::CharwiseDoubleArrayAhoCorasick<u32> =
         daachorse::CharwiseDoubleArrayAhoCorasick::new(&words).expect("daachorse");
     let aho = aho_corasick::AhoCorasick::new(&words).expect("aho-corasick");
+    let mut probes = ours(&full, &exact, &opts);
+    probes.push((
+        "govmedia exact (tally)",
+        Box::new(|p| exact.tally(p, &opts).total() as usize),
+    ));
+    probes.push((
+        "aho-corasick",
+        Box::new(|p| aho.find_overlapping_iter(p).count()),
+    ));
+    probes.push((
+        "daachorse charwise",
+        Box::new(|p| daac.find_overlapping_iter(p).count()),
+    ));
     latencies(
         &format!("50,000 frequent terms, {bytes} bytes"),
         &posts,
-        &[
-            (
-                "govmedia full (findings)",
-                Box::new(|p| full.scan(p, &opts).len()),
-            ),
-            (
-                "govmedia full (tally)",
-                Box::new(|p| full.tally(p, &opts).total() as usize),
-            ),
-            (
-                "govmedia exact (findings)",
-                Box::new(|p| exact.scan(p, &opts).len()),
-            ),
-            (
-                "govmedia exact (tally)",
-                Box::new(|p| exact.tally(p, &opts).total() as usize),
-            ),
-            (
-                "aho-corasick",
-                Box::new(|p| aho.find_overlapping_iter(p).count()),
-            ),
-            (
-                "daachorse charwise",
-                Box::new(|p| daac.find_overlapping_iter(p).count()),
-            ),
-        ],
+        &probes,
     );
 
     let mut g = c.benchmark_group("throughput_50k_terms");
