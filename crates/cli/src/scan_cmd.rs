@@ -4,8 +4,8 @@
 
 use clap::Args;
 use govmedia_scan::{
-    Finding, Kind, ScanOptions, Scanner, ScannerConfig, Severity, Tally, line_col, mask,
-    parse_lexicon,
+    Finding, Kind, MAX_TEXT_BYTES, ScanOptions, Scanner, ScannerConfig, Severity, Tally, line_col,
+    mask, parse_lexicon,
 };
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufWriter, Read, Write};
@@ -82,12 +82,13 @@ fn build(args: &ScanArgs) -> Result<Scanner, String> {
 }
 
 fn context(text: &str, f: &Finding) -> String {
-    let line_start = text[..f.start].rfind('\n').map(|p| p + 1).unwrap_or(0);
-    let line_end = text[f.end..]
+    let span = f.span();
+    let line_start = text[..span.start].rfind('\n').map(|p| p + 1).unwrap_or(0);
+    let line_end = text[span.end..]
         .find('\n')
-        .map(|p| f.end + p)
+        .map(|p| span.end + p)
         .unwrap_or(text.len());
-    let pre: String = text[line_start..f.start]
+    let pre: String = text[line_start..span.start]
         .chars()
         .rev()
         .take(20)
@@ -95,8 +96,8 @@ fn context(text: &str, f: &Finding) -> String {
         .into_iter()
         .rev()
         .collect();
-    let post: String = text[f.end..line_end].chars().take(20).collect();
-    format!("{pre}【{}】{post}", &text[f.start..f.end])
+    let post: String = text[span.end..line_end].chars().take(20).collect();
+    format!("{pre}【{}】{post}", f.matched)
 }
 
 /// Lines scanned together (spread over the cores).
@@ -149,6 +150,9 @@ fn scan_line(
         source: v.source.or_else(|| base.source.clone()),
         disclosure: v.disclosure.unwrap_or(base.disclosure),
     };
+    if v.text.len() > MAX_TEXT_BYTES {
+        return Err(format!("第 {no} 行的 text 超过 4 GiB，无法一次扫描"));
+    }
     if summary {
         let t = scanner.tally(&v.text, &opts);
         return Ok(LineResult {
@@ -277,6 +281,9 @@ pub fn scan(args: ScanArgs) -> ExitCode {
         if let Err(e) = input.read_to_string(&mut text) {
             return bad(format!("输入不是合法的 UTF-8 文本: {e}"));
         }
+        if text.len() > MAX_TEXT_BYTES {
+            return bad("文本超过 4 GiB，无法一次扫描；请分段扫描");
+        }
         let findings = scanner.scan(&text, &base);
         for f in &findings {
             worst = worst.max(Some(f.severity));
@@ -287,21 +294,20 @@ pub fn scan(args: ScanArgs) -> ExitCode {
             writeln!(out, "未发现问题 / no findings")
         } else {
             findings.iter().try_for_each(|f| {
-                let (line, col) = line_col(&text, f.start);
-                let kind = match f.subkind {
+                let (line, col) = line_col(&text, f.span().start);
+                let kind = match f.subkind() {
                     Some(s) => format!("{}/{s}", f.kind.code()),
                     None => f.kind.code().to_string(),
                 };
                 let hint = f
-                    .suggestion
-                    .as_deref()
+                    .suggestion()
                     .map(|s| format!(" → {s}"))
                     .unwrap_or_default();
                 writeln!(
                     out,
                     "{line}:{col} [{}] {kind} ({}){hint}\n    {}",
                     f.severity.code(),
-                    f.rule,
+                    f.rule.name(),
                     context(&text, f)
                 )
             })

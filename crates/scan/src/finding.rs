@@ -1,9 +1,11 @@
 //! What the scanner reports.
 
-use serde::Serialize;
+pub use crate::rules::Rule;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 use std::borrow::Cow;
+use std::ops::Range;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Notice,
@@ -29,7 +31,7 @@ impl Severity {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Lexicon,
@@ -70,26 +72,84 @@ impl Kind {
     }
 }
 
-/// One finding in the original text. It borrows the scanner's rule names
-/// and the scanned text, so scanning allocates nothing per finding except
-/// masking suggestions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One finding in the original text: 48 bytes that refer to the rule
+/// that fired and to the scanned text, so scanning allocates nothing per
+/// finding. Offsets are `u32`: a text scanned at once is under 4 GiB.
+///
+/// Serialized (JSON) with every field spelled out: `kind`, `subkind`,
+/// `rule`, `category`, `severity`, `start`, `end`, `char_start`,
+/// `char_end`, `matched`, `suggestion`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Finding<'a> {
+    /// The lexicon entry or detector rule that fired.
+    pub rule: &'a Rule,
+    /// The original text of the span.
+    pub matched: &'a str,
+    /// UTF-8 byte offsets in the original text.
+    pub start: u32,
+    pub end: u32,
+    /// Unicode scalar offsets in the original text.
+    pub char_start: u32,
+    pub char_end: u32,
+    /// The rule's kind and severity, kept here for sorting and counting.
     pub kind: Kind,
+    pub severity: Severity,
+}
+
+impl<'a> Finding<'a> {
+    pub(crate) fn new(rule: &'a Rule, start: usize, end: usize) -> Finding<'a> {
+        Finding {
+            rule,
+            matched: "",
+            start: start as u32,
+            end: end as u32,
+            char_start: 0,
+            char_end: 0,
+            kind: rule.kind(),
+            severity: rule.severity(),
+        }
+    }
+
     /// For `pii`: `id_card`, `mobile`, `landline`, `bank_card`, `email`,
     /// `passport`; for `attribution`: `missing_source` or
     /// `unapproved_source`.
-    pub subkind: Option<&'static str>,
-    /// The lexicon entry or detector that fired.
-    pub rule: &'a str,
-    pub category: &'a str,
-    pub severity: Severity,
-    pub start: usize,
-    pub end: usize,
-    pub char_start: usize,
-    pub char_end: usize,
-    pub matched: &'a str,
-    pub suggestion: Option<Cow<'a, str>>,
+    pub fn subkind(&self) -> Option<&'static str> {
+        self.rule.subkind()
+    }
+
+    /// The byte span, for slicing the scanned text.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// The correct form (a lexicon correction) or the masked form
+    /// (personal data not disclosed on purpose).
+    pub fn suggestion(&self) -> Option<Cow<'a, str>> {
+        if self.rule.masks() {
+            let subkind = self.rule.subkind().unwrap_or_default();
+            Some(Cow::Owned(crate::mask::mask_item(subkind, self.matched)))
+        } else {
+            self.rule.suggestion().map(Cow::Borrowed)
+        }
+    }
+}
+
+impl Serialize for Finding<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_struct("Finding", 11)?;
+        m.serialize_field("kind", &self.kind)?;
+        m.serialize_field("subkind", &self.subkind())?;
+        m.serialize_field("rule", self.rule.name())?;
+        m.serialize_field("category", self.rule.category())?;
+        m.serialize_field("severity", &self.severity)?;
+        m.serialize_field("start", &self.start)?;
+        m.serialize_field("end", &self.end)?;
+        m.serialize_field("char_start", &self.char_start)?;
+        m.serialize_field("char_end", &self.char_end)?;
+        m.serialize_field("matched", self.matched)?;
+        m.serialize_field("suggestion", &self.suggestion())?;
+        m.end()
+    }
 }
 
 /// Fills `matched` and the char offsets of findings sorted by `start`, in
@@ -97,11 +157,12 @@ pub struct Finding<'a> {
 pub(crate) fn fill_char_offsets<'a>(text: &'a str, findings: &mut [Finding<'a>]) {
     let (mut byte, mut chars) = (0usize, 0usize);
     for f in findings {
-        chars += text[byte..f.start].chars().count();
-        byte = f.start;
-        f.char_start = chars;
-        f.matched = &text[f.start..f.end];
-        f.char_end = chars + f.matched.chars().count();
+        let (start, end) = (f.start as usize, f.end as usize);
+        chars += text[byte..start].chars().count();
+        byte = start;
+        f.matched = &text[start..end];
+        f.char_start = chars as u32;
+        f.char_end = (chars + f.matched.chars().count()) as u32;
     }
 }
 

@@ -21,8 +21,8 @@ pub mod scanner;
 mod secret;
 pub mod shared;
 
-pub use finding::{Finding, Kind, Severity, line_col};
+pub use finding::{Finding, Kind, Rule, Severity, line_col};
 pub use lexicon::{Entry, LexiconError, parse_lexicon};
 pub use mask::mask;
-pub use scanner::{ScanOptions, Scanner, ScannerConfig, Tally};
+pub use scanner::{MAX_TEXT_BYTES, ScanOptions, Scanner, ScannerConfig, Tally};
 pub use shared::SharedScanner;

@@ -4,7 +4,7 @@
 //! digits, e-mail `z***@example.com`, landline all but the last 4 digits,
 //! passport all but the first letter and last 2 digits.
 
-use crate::pii::{PiiMatch, detect, is_alnum_char, is_digit_char};
+use crate::pii::{detect, is_alnum_char, is_digit_char};
 
 /// Masks the digits of `s` outside the first `keep_head` and last
 /// `keep_tail` digits; separators and other characters stay.
@@ -27,9 +27,9 @@ fn mask_digits(s: &str, keep_head: usize, keep_tail: usize) -> String {
         .collect()
 }
 
-/// The masked form of one detected item.
-pub fn mask_item(m: &PiiMatch, original: &str) -> String {
-    match m.subkind {
+/// The masked form of `original`, detected as personal data of `subkind`.
+pub fn mask_item(subkind: &str, original: &str) -> String {
+    match subkind {
         "mobile" => {
             // Keep a country code, then 3 + 4 digits.
             let digits_start = original.find(is_digit_char).unwrap_or(0);
@@ -58,7 +58,7 @@ pub fn mask(text: &str) -> String {
     let mut last = 0;
     for m in detect(text) {
         out.push_str(&text[last..m.start]);
-        out.push_str(&mask_item(&m, &text[m.start..m.end]));
+        out.push_str(&mask_item(m.subkind, &text[m.start..m.end]));
         last = m.end;
     }
     out.push_str(&text[last..]);

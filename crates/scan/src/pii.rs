@@ -4,6 +4,16 @@
 //! (１３８…, ＠) are read as their ASCII forms; a number inside a longer run
 //! of digits or letters is never reported.
 
+/// Every `subkind` [`detect`] reports.
+pub const SUBKINDS: [&str; 6] = [
+    "id_card",
+    "mobile",
+    "landline",
+    "bank_card",
+    "email",
+    "passport",
+];
+
 /// One detected item: byte span in the original text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PiiMatch {
@@ -442,7 +452,10 @@ mod tests {
     fn kinds(t: &str) -> Vec<(&'static str, &str)> {
         detect(t)
             .iter()
-            .map(|m| (m.subkind, &t[m.start..m.end]))
+            .map(|m| {
+                assert!(SUBKINDS.contains(&m.subkind), "{} not listed", m.subkind);
+                (m.subkind, &t[m.start..m.end])
+            })
             .collect()
     }
 

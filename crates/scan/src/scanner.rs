@@ -5,7 +5,7 @@ use crate::automaton::Automaton;
 use crate::finding::{Finding, Kind, Severity, fill_char_offsets};
 use crate::lexicon::{Entry, default_entries};
 use crate::normalize::{Folder, MAX_NOISE, normalize_term};
-use crate::rules::Rules;
+use crate::rules::{DetectorRules, Rules};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
@@ -43,6 +43,10 @@ pub struct ScanOptions {
     /// need not be masked.
     pub disclosure: bool,
 }
+
+/// Longest text [`Scanner::scan`] takes at once (finding offsets are
+/// `u32`); callers split or refuse longer input.
+pub const MAX_TEXT_BYTES: usize = u32::MAX as usize;
 
 /// Longest pattern, in normalized characters (lexicon terms are limited
 /// to 100 characters).
@@ -125,6 +129,7 @@ pub struct Scanner {
     codes: Box<[u16]>,
     folder: Folder,
     config: ScannerConfig,
+    detector_rules: DetectorRules,
 }
 
 /// Code-table value of a noise character.
@@ -149,14 +154,13 @@ struct PatternInfo {
 }
 
 /// A lexicon match before it becomes findings: byte and character span
-/// in the original text and the pattern.
+/// in the original text (the pattern comes beside it).
 #[derive(Clone, Copy)]
 struct Hit {
     start: u32,
     end: u32,
     char_start: u32,
     char_end: u32,
-    pattern: u32,
 }
 
 impl Scanner {
@@ -274,43 +278,12 @@ impl Scanner {
             codes,
             folder,
             config,
+            detector_rules: DetectorRules::new(),
         })
     }
 
     pub fn entry_count(&self) -> usize {
         self.rules.len()
-    }
-
-    /// Pushes one finding per entry of the hit's pattern, each preceded by
-    /// the detector findings (`other`, sorted) that order before it.
-    fn push_hit<'a>(
-        &'a self,
-        text: &'a str,
-        h: &Hit,
-        other: &mut std::iter::Peekable<std::vec::IntoIter<Finding<'a>>>,
-        out: &mut Vec<Finding<'a>>,
-    ) {
-        let info = self.patterns[h.pattern as usize];
-        let (start, end) = (h.start as usize, h.end as usize);
-        for r in self.rules.range(info.first, info.count) {
-            let f = Finding {
-                kind: r.kind,
-                subkind: None,
-                rule: &r.term,
-                category: self.rules.category(r),
-                severity: r.severity,
-                start,
-                end,
-                char_start: h.char_start as usize,
-                char_end: h.char_end as usize,
-                matched: &text[start..end],
-                suggestion: self.rules.suggestion(r).map(Cow::Borrowed),
-            };
-            while let Some(o) = other.next_if(|o| order(o, &f).is_lt()) {
-                push_unique(out, o);
-            }
-            push_unique(out, f);
-        }
     }
 
     /// Lexicon matching in one pass: each character is folded and mapped
@@ -360,7 +333,6 @@ impl Scanner {
                         end: (i + c.len_utf8()) as u32,
                         char_start,
                         char_end: n as u32 + 1,
-                        pattern: p,
                     },
                     info,
                 );
@@ -371,33 +343,55 @@ impl Scanner {
 
     /// Scans one text. Findings are ordered by position (start, end), then
     /// kind and rule.
+    ///
+    /// # Panics
+    /// If `text` is longer than [`MAX_TEXT_BYTES`].
     pub fn scan<'a>(&'a self, text: &'a str, opts: &ScanOptions) -> Vec<Finding<'a>> {
-        // Lexicon matches as compact hits first, kept in (start, end)
-        // order as they come (one span is one pattern, so that order is
-        // complete). They come by end, so a new hit only moves back past
-        // the few shorter hits nested inside it.
-        let mut hits: Vec<Hit> = Vec::new();
-        self.lexicon_hits(text, |h, _| {
-            let mut j = hits.len();
-            hits.push(h);
-            while j > 0 && hits[j - 1].start > h.start {
-                hits.swap(j - 1, j);
-                j -= 1;
+        assert!(
+            text.len() <= MAX_TEXT_BYTES,
+            "text of {} bytes is over the scanner's 4 GiB limit",
+            text.len()
+        );
+        // Lexicon findings are made as matches come, by end, and kept in
+        // (start, end) order: a new one only moves back past the few
+        // shorter ones nested inside it (one span is one pattern, whose
+        // entries come in order, so that order is complete). A pattern of
+        // one entry (almost all) carries that entry's kind and severity,
+        // so its finding is made without reading the rule.
+        let mut out: Vec<Finding<'a>> = Vec::with_capacity(text.len() / 8);
+        self.lexicon_hits(text, |h, info| {
+            let f = Finding {
+                rule: self.rules.get(info.first),
+                matched: &text[h.start as usize..h.end as usize],
+                start: h.start,
+                end: h.end,
+                char_start: h.char_start,
+                char_end: h.char_end,
+                kind: info.kind,
+                severity: info.severity,
+            };
+            if info.count == 1 {
+                insert_by_start(&mut out, f);
+            } else {
+                for r in self.rules.range(info.first, info.count) {
+                    let f = Finding {
+                        rule: r,
+                        kind: r.kind(),
+                        severity: r.severity(),
+                        ..f
+                    };
+                    insert_by_start(&mut out, f);
+                }
             }
         });
-        let mut other = Vec::new();
         if !self.config.exact {
+            let mut other = Vec::new();
             self.detectors(text, opts, &mut other);
-            sort_and_dedup(&mut other);
-            fill_char_offsets(text, &mut other);
-        }
-        let mut out = Vec::with_capacity(hits.len() + other.len());
-        let mut other = other.into_iter().peekable();
-        for h in &hits {
-            self.push_hit(text, h, &mut other, &mut out);
-        }
-        for f in other {
-            push_unique(&mut out, f);
+            if !other.is_empty() {
+                sort_and_dedup(&mut other);
+                fill_char_offsets(text, &mut other);
+                merge(&mut out, &other);
+            }
         }
         out
     }
@@ -411,7 +405,7 @@ impl Scanner {
                 t.add(info.kind, info.severity);
             } else {
                 for r in self.rules.range(info.first, info.count) {
-                    t.add(r.kind, r.severity);
+                    t.add(r.kind(), r.severity());
                 }
             }
         });
@@ -429,114 +423,35 @@ impl Scanner {
     }
 
     fn detectors<'a>(&'a self, text: &'a str, opts: &ScanOptions, out: &mut Vec<Finding<'a>>) {
-        let bare =
-            |kind, subkind, rule: &'static str, category: &'static str, severity, start, end| {
-                Finding {
-                    kind,
-                    subkind,
-                    rule,
-                    category,
-                    severity,
-                    start,
-                    end,
-                    char_start: 0,
-                    char_end: 0,
-                    matched: "",
-                    suggestion: None,
-                }
-            };
+        let rules = &self.detector_rules;
         for m in crate::pii::detect(text) {
-            let severity = if opts.disclosure {
-                Severity::Notice
-            } else {
-                Severity::Block
-            };
-            let suggestion = (!opts.disclosure)
-                .then(|| Cow::Owned(crate::mask::mask_item(&m, &text[m.start..m.end])));
-            let mut f = bare(
-                Kind::Pii,
-                Some(m.subkind),
-                m.subkind,
-                "personal_data",
-                severity,
-                m.start,
-                m.end,
-            );
-            f.suggestion = suggestion;
-            out.push(f);
+            let rule = rules.pii(m.subkind, opts.disclosure);
+            out.push(Finding::new(rule, m.start, m.end));
         }
         for l in crate::links::detect(text) {
             if !crate::links::host_allowed(&l.host, &self.config.link_allowlist) {
-                out.push(bare(
-                    Kind::Link,
-                    None,
-                    "external_link",
-                    "link",
-                    Severity::Review,
-                    l.start,
-                    l.end,
-                ));
+                out.push(Finding::new(&rules.external_link, l.start, l.end));
             }
         }
         for (s, e) in crate::secret::star_markings(text) {
-            out.push(bare(
-                Kind::SecretMarker,
-                None,
-                "classification_star",
-                "secret",
-                Severity::Block,
-                s,
-                e,
-            ));
+            out.push(Finding::new(&rules.classification_star, s, e));
         }
         for (s, e) in crate::prices::priced_offers(text) {
-            out.push(bare(
-                Kind::Advert,
-                None,
-                "price_with_call_to_buy",
-                "advert",
-                Severity::Review,
-                s,
-                e,
-            ));
+            out.push(Finding::new(&rules.priced_offer, s, e));
         }
         if opts.repost {
             match source_statement(text) {
-                None => out.push(bare(
-                    Kind::Attribution,
-                    Some("missing_source"),
-                    "missing_source",
-                    "repost",
-                    Severity::Review,
-                    0,
-                    0,
-                )),
+                None => out.push(Finding::new(&rules.missing_source, 0, 0)),
                 Some((s, e, name)) => {
                     if !approved(&name, &self.config.approved_sources) {
-                        out.push(bare(
-                            Kind::Attribution,
-                            Some("unapproved_source"),
-                            "unapproved_source",
-                            "repost",
-                            Severity::Review,
-                            s,
-                            e,
-                        ));
+                        out.push(Finding::new(&rules.unapproved_source, s, e));
                     }
                 }
             }
             if let Some(declared) = opts.source.as_deref().filter(|s| !s.trim().is_empty())
                 && !approved(declared, &self.config.approved_sources)
             {
-                out.push(bare(
-                    Kind::Attribution,
-                    Some("unapproved_source"),
-                    "declared_source",
-                    "repost",
-                    Severity::Review,
-                    0,
-                    0,
-                ));
+                out.push(Finding::new(&rules.declared_source, 0, 0));
             }
         }
     }
@@ -552,21 +467,53 @@ fn code_of(m: &Automaton, folder: Folder, exact: bool, c: char) -> u32 {
     }
 }
 
-/// The order of findings: position, then kind and rule.
+/// The order of findings: position, then kind and rule name (read only
+/// when the rest ties).
 fn order(a: &Finding<'_>, b: &Finding<'_>) -> std::cmp::Ordering {
-    (a.start, a.end, a.kind, a.rule).cmp(&(b.start, b.end, b.kind, b.rule))
+    (a.start, a.end, a.kind)
+        .cmp(&(b.start, b.end, b.kind))
+        .then_with(|| a.rule.name().cmp(b.rule.name()))
 }
 
 /// One rule on one span.
 fn same_finding(a: &Finding<'_>, b: &Finding<'_>) -> bool {
-    a.start == b.start && a.end == b.end && a.kind == b.kind && a.rule == b.rule
+    a.start == b.start
+        && a.end == b.end
+        && a.kind == b.kind
+        && (std::ptr::eq(a.rule, b.rule) || a.rule.name() == b.rule.name())
 }
 
-/// Pushes `f` unless it repeats the last finding.
-fn push_unique<'a>(out: &mut Vec<Finding<'a>>, f: Finding<'a>) {
-    if !out.last().is_some_and(|l| same_finding(l, &f)) {
-        out.push(f);
+/// Appends `f` to findings in (start, end) order that end no later than
+/// it, keeping that order.
+#[inline(always)]
+fn insert_by_start<'a>(out: &mut Vec<Finding<'a>>, f: Finding<'a>) {
+    let mut j = out.len();
+    out.push(f);
+    while j > 0 && out[j - 1].start > f.start {
+        out.swap(j - 1, j);
+        j -= 1;
     }
+}
+
+/// Merges `other` (ordered, no repeats) into `out` (ordered, no repeats)
+/// from the back, in place, then drops a finding that repeats one rule on
+/// one span (the lexicon's is kept).
+fn merge<'a>(out: &mut Vec<Finding<'a>>, other: &[Finding<'a>]) {
+    let mut i = out.len();
+    // Room at the end; every slot is overwritten below.
+    out.extend_from_slice(other);
+    let (mut j, mut k) = (other.len(), out.len());
+    while j > 0 {
+        k -= 1;
+        if i > 0 && order(&out[i - 1], &other[j - 1]).is_gt() {
+            out[k] = out[i - 1];
+            i -= 1;
+        } else {
+            out[k] = other[j - 1];
+            j -= 1;
+        }
+    }
+    out.dedup_by(|later, earlier| same_finding(earlier, later));
 }
 
 /// Orders findings by position and drops repeats of one rule on one span.
@@ -640,7 +587,9 @@ mod tests {
         assert!(k.contains(&("secret_marker", "绝密★10年".into())));
         assert!(k.contains(&("secret_marker", "内部资料".into())));
         let c = f.iter().find(|x| x.kind == Kind::Correction).unwrap();
-        assert_eq!(c.suggestion.as_deref(), Some("警钟长鸣"));
+        assert_eq!(c.suggestion().as_deref(), Some("警钟长鸣"));
+        let p = f.iter().find(|x| x.kind == Kind::Pii).unwrap();
+        assert_eq!(p.suggestion().as_deref(), Some("138****5678"));
         assert_eq!((c.char_start, c.char_end), (0, 4));
     }
 
@@ -655,6 +604,7 @@ mod tests {
             },
         );
         assert_eq!(f[0].severity, Severity::Notice);
+        assert_eq!(f[0].suggestion(), None, "disclosed data is not masked");
         let f = s.scan(
             "好文章",
             &ScanOptions {
@@ -662,7 +612,7 @@ mod tests {
                 ..Default::default()
             },
         );
-        assert_eq!(f[0].subkind, Some("missing_source"));
+        assert_eq!(f[0].subkind(), Some("missing_source"));
         let f = s.scan(
             "来源：某自媒体",
             &ScanOptions {
@@ -670,7 +620,7 @@ mod tests {
                 ..Default::default()
             },
         );
-        assert_eq!(f[0].subkind, Some("unapproved_source"));
+        assert_eq!(f[0].subkind(), Some("unapproved_source"));
         assert_eq!(f[0].matched, "某自媒体");
         assert!(
             s.scan(
@@ -690,19 +640,7 @@ mod tests {
         let mut out = Vec::new();
         s.lexicon_hits(text, |h, info| {
             for r in s.rules.range(info.first, info.count) {
-                out.push(Finding {
-                    kind: r.kind,
-                    subkind: None,
-                    rule: &r.term,
-                    category: s.rules.category(r),
-                    severity: r.severity,
-                    start: h.start as usize,
-                    end: h.end as usize,
-                    char_start: 0,
-                    char_end: 0,
-                    matched: "",
-                    suggestion: s.rules.suggestion(r).map(Cow::Borrowed),
-                });
+                out.push(Finding::new(r, h.start as usize, h.end as usize));
             }
         });
         if !s.config.exact {
@@ -721,12 +659,13 @@ mod tests {
         fn scan_orders_findings_as_sorting_all_would(
             text in "[敏感词詞购買买警钟常鸣长abcn@.。 *·0-9１３８元¥]{0,120}",
             repost in proptest::prelude::any::<bool>(),
+            disclosure in proptest::prelude::any::<bool>(),
         ) {
             let s = scanner(
                 "敏感词\tp\tblock\n敏感詞\tp2\treview\n感词\tq\tnotice\n购买\tadvert\treview\n\
                  購買\tx\tblock\n警钟常鸣\tc\treview\t警钟长鸣\nab\tz\tblock\nabcn\tz\tblock\n",
             );
-            let opts = ScanOptions { repost, ..Default::default() };
+            let opts = ScanOptions { repost, disclosure, ..Default::default() };
             proptest::prop_assert_eq!(s.scan(&text, &opts), reference(&s, &text, &opts));
             // Patterns with several entries (敏感词/敏感詞) are counted alike.
             proptest::prop_assert_eq!(s.tally(&text, &opts), Tally::of(&s.scan(&text, &opts)));
@@ -772,6 +711,11 @@ mod tests {
                 .len(),
             1
         );
+    }
+
+    #[test]
+    fn findings_are_compact() {
+        assert!(std::mem::size_of::<Finding>() <= 48);
     }
 
     #[test]

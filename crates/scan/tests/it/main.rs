@@ -28,7 +28,7 @@ fn golden_cases() {
         let got: Vec<String> = s
             .scan(&input, &ScanOptions::default())
             .iter()
-            .map(|f| match f.subkind {
+            .map(|f| match f.subkind() {
                 Some(sk) => format!("{}/{}={}", f.kind.code(), sk, f.matched),
                 None => format!("{}={}", f.kind.code(), f.matched),
             })
@@ -74,9 +74,33 @@ fn duplicate_and_folded_terms_each_report() {
     .unwrap();
     assert_eq!(s.entry_count(), 2, "the repeated term is kept once");
     let f = s.scan("有敏感词", &ScanOptions::default());
-    let rules: Vec<_> = f.iter().map(|x| (x.rule, x.category)).collect();
+    let rules: Vec<_> = f
+        .iter()
+        .map(|x| (x.rule.name(), x.rule.category()))
+        .collect();
     assert_eq!(rules, vec![("敏感詞", "b"), ("敏感词", "a")]);
     assert_eq!(s.tally("有敏感词", &ScanOptions::default()).total(), 2);
+}
+
+#[test]
+fn findings_serialize_every_field() {
+    let s = scanner();
+    let text = "甲：警钟常鸣，电话13812345678";
+    let f = s.scan(text, &ScanOptions::default());
+    let json = serde_json::to_value(&f).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!([
+            {"kind": "correction", "subkind": null, "rule": "警钟常鸣",
+             "category": f[0].rule.category(), "severity": f[0].severity.code(),
+             "start": 6, "end": 18, "char_start": 2, "char_end": 6,
+             "matched": "警钟常鸣", "suggestion": "警钟长鸣"},
+            {"kind": "pii", "subkind": "mobile", "rule": "mobile",
+             "category": "personal_data", "severity": "block",
+             "start": 27, "end": 38, "char_start": 9, "char_end": 20,
+             "matched": "13812345678", "suggestion": "138****5678"}
+        ])
+    );
 }
 
 fn noise() -> impl Strategy<Value = String> {
@@ -101,11 +125,12 @@ proptest! {
     fn random_text_never_panics_and_spans_are_sound(text in "\\PC{0,200}") {
         let s = scanner();
         for f in s.scan(&text, &ScanOptions { repost: true, ..Default::default() }) {
-            prop_assert!(f.start <= f.end && f.end <= text.len());
-            prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
-            prop_assert_eq!(&text[f.start..f.end], f.matched);
-            prop_assert_eq!(text[..f.start].chars().count(), f.char_start);
-            prop_assert_eq!(text[..f.end].chars().count(), f.char_end);
+            let (start, end) = (f.span().start, f.span().end);
+            prop_assert!(start <= end && end <= text.len());
+            prop_assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+            prop_assert_eq!(&text[start..end], f.matched);
+            prop_assert_eq!(text[..start].chars().count(), f.char_start as usize);
+            prop_assert_eq!(text[..end].chars().count(), f.char_end as usize);
         }
         let _ = mask(&text);
     }
@@ -122,7 +147,7 @@ proptest! {
         let s = scanner();
         let text = format!("{prefix}。敏{n1}感{n2}词。{suffix}");
         let f = s.scan(&text, &ScanOptions::default());
-        prop_assert!(f.iter().any(|x| x.rule == "敏感词"), "{text}: {f:?}");
+        prop_assert!(f.iter().any(|x| x.rule.name() == "敏感词"), "{text}: {f:?}");
     }
 
     #[test]

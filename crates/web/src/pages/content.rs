@@ -57,16 +57,17 @@ pub fn segments(text: &str, findings: &[Finding]) -> Vec<(String, &'static str, 
     let mut out = Vec::new();
     let mut at = 0;
     for f in findings.iter().filter(|f| f.end > f.start) {
-        if f.start < at {
+        let span = f.span();
+        if span.start < at {
             continue;
         }
-        out.push((text[at..f.start].to_string(), "", String::new()));
+        out.push((text[at..span.start].to_string(), "", String::new()));
         out.push((
-            text[f.start..f.end].to_string(),
+            f.matched.to_string(),
             f.severity.code(),
-            format!("{}：{}", kind_label(f.kind), f.rule),
+            format!("{}：{}", kind_label(f.kind), f.rule.name()),
         ));
-        at = f.end;
+        at = span.end;
     }
     out.push((text[at..].to_string(), "", String::new()));
     out
@@ -85,14 +86,14 @@ fn page(
             let rows = fs
                 .iter()
                 .map(|f| {
-                    let (line, col) = govmedia_scan::line_col(&text, f.start);
+                    let (line, col) = govmedia_scan::line_col(&text, f.span().start);
                     (
                         format!("{line}:{col}"),
                         severity_label(f.severity),
                         kind_label(f.kind),
                         f.matched.to_string(),
-                        f.rule.to_string(),
-                        f.suggestion.as_deref().unwrap_or_default().to_string(),
+                        f.rule.name().to_string(),
+                        f.suggestion().unwrap_or_default().into_owned(),
                     )
                 })
                 .collect();
