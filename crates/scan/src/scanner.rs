@@ -7,6 +7,7 @@ use crate::lexicon::{Entry, default_entries};
 use crate::normalize::{Folder, MAX_NOISE, normalize_term};
 use crate::rules::{DetectorRules, Rules};
 use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone)]
@@ -469,7 +470,7 @@ fn code_of(m: &Automaton, folder: Folder, exact: bool, c: char) -> u32 {
 
 /// The order of findings: position, then kind and rule name (read only
 /// when the rest ties).
-fn order(a: &Finding<'_>, b: &Finding<'_>) -> std::cmp::Ordering {
+fn order(a: &Finding<'_>, b: &Finding<'_>) -> Ordering {
     (a.start, a.end, a.kind)
         .cmp(&(b.start, b.end, b.kind))
         .then_with(|| a.rule.name().cmp(b.rule.name()))
@@ -496,16 +497,24 @@ fn insert_by_start<'a>(out: &mut Vec<Finding<'a>>, f: Finding<'a>) {
 }
 
 /// Merges `other` (ordered, no repeats) into `out` (ordered, no repeats)
-/// from the back, in place, then drops a finding that repeats one rule on
-/// one span (the lexicon's is kept).
+/// from the back, in place; if a finding of `other` repeats one rule on
+/// one span of `out` (they order equal), the repeat is dropped and the
+/// lexicon's finding kept.
 fn merge<'a>(out: &mut Vec<Finding<'a>>, other: &[Finding<'a>]) {
     let mut i = out.len();
     // Room at the end; every slot is overwritten below.
     out.extend_from_slice(other);
     let (mut j, mut k) = (other.len(), out.len());
+    let mut tie = false;
     while j > 0 {
         k -= 1;
-        if i > 0 && order(&out[i - 1], &other[j - 1]).is_gt() {
+        let o = if i > 0 {
+            order(&out[i - 1], &other[j - 1])
+        } else {
+            Ordering::Less
+        };
+        tie |= o.is_eq();
+        if o.is_gt() {
             out[k] = out[i - 1];
             i -= 1;
         } else {
@@ -513,7 +522,9 @@ fn merge<'a>(out: &mut Vec<Finding<'a>>, other: &[Finding<'a>]) {
             j -= 1;
         }
     }
-    out.dedup_by(|later, earlier| same_finding(earlier, later));
+    if tie {
+        out.dedup_by(|later, earlier| same_finding(earlier, later));
+    }
 }
 
 /// Orders findings by position and drops repeats of one rule on one span.
@@ -711,6 +722,21 @@ mod tests {
                 .len(),
             1
         );
+    }
+
+    #[test]
+    fn merge_keeps_order_and_drops_repeats() {
+        let d = DetectorRules::new();
+        let a = Finding::new(&d.external_link, 0, 3);
+        let b = Finding::new(&d.classification_star, 5, 9);
+        let c = Finding::new(&d.priced_offer, 2, 4);
+        let e = Finding::new(&d.priced_offer, 9, 12);
+        let mut out = vec![a, b];
+        merge(&mut out, &[c, b, e]);
+        assert_eq!(out, [a, c, b, e]);
+        let mut out = vec![b];
+        merge(&mut out, &[a]);
+        assert_eq!(out, [a, b]);
     }
 
     #[test]
