@@ -14,6 +14,7 @@ pub mod lexicon;
 pub mod links;
 pub mod mask;
 pub mod normalize;
+mod pattern;
 pub mod pii;
 mod prices;
 mod rules;

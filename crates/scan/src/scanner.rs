@@ -5,7 +5,8 @@ use crate::automaton::Automaton;
 use crate::finding::{Finding, Kind, Severity, fill_char_offsets};
 use crate::lexicon::{Entry, default_entries};
 use crate::normalize::{Folder, MAX_NOISE, normalize_term};
-use crate::rules::{DetectorRules, Rules};
+use crate::pattern::{MAX_ENTRIES, PatternInfo};
+use crate::rules::{DetectorRules, Rule, Rules};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
@@ -119,7 +120,7 @@ pub struct Scanner {
     /// e.g. 敏感词 and 敏感詞), each group ordered by kind, then term.
     rules: Rules,
     matcher: Option<Automaton>,
-    /// What a match needs of its pattern, in one 16-byte record: a match
+    /// What a match needs of its pattern, in one 8-byte record: a match
     /// reads one record, not several arrays.
     patterns: Vec<PatternInfo>,
     /// Automaton code of each BMP character after folding: folding and the
@@ -140,19 +141,6 @@ const NOISE: u32 = u32::MAX;
 const NOISE16: u16 = u16::MAX;
 /// Code-table value of a character whose code does not fit: look it up.
 const WIDE: u16 = u16::MAX - 1;
-
-/// One pattern: its entries `rules.range(first, count)`, the next
-/// shorter pattern ending where it ends + 1 (from the automaton; 0: none),
-/// its length in characters, and the kind and severity of its first entry.
-#[derive(Clone, Copy)]
-struct PatternInfo {
-    first: u32,
-    count: u32,
-    next: u32,
-    chars: u8,
-    kind: Kind,
-    severity: Severity,
-}
 
 /// A lexicon match before it becomes findings: byte and character span
 /// in the original text (the pattern comes beside it).
@@ -188,6 +176,12 @@ impl Scanner {
         };
         let mut keep = keep.into_iter();
         entries.retain(|_| keep.next().unwrap_or(false));
+        if entries.len() > MAX_ENTRIES {
+            return Err(format!(
+                "词库共 {} 条，超过一个扫描器可容纳的 {MAX_ENTRIES} 条",
+                entries.len()
+            ));
+        }
         let folded: Vec<Cow<'_, str>> = entries
             .iter()
             .map(|e| {
@@ -232,32 +226,23 @@ impl Scanner {
         // never compares rule names.
         let mut grouped: Vec<(u32, Entry)> = entry_pattern.into_iter().zip(entries).collect();
         grouped.sort_by(|(pa, a), (pb, b)| (pa, a.kind, &a.term).cmp(&(pb, b.kind, &b.term)));
-        let mut patterns = vec![
-            PatternInfo {
-                first: 0,
-                count: 0,
-                next: 0,
-                chars: 0,
-                kind: Kind::Lexicon,
-                severity: Severity::Notice,
-            };
-            pattern_count
-        ];
+        // Per pattern: first entry, entry count, and that entry's kind and
+        // severity.
+        let mut groups = vec![(0u32, 0u32, Kind::Lexicon, Severity::Notice); pattern_count];
         for (i, (p, e)) in grouped.iter().enumerate().rev() {
-            let info = &mut patterns[*p as usize];
-            info.first = i as u32;
-            info.count += 1;
-            info.kind = e.kind;
-            info.severity = e.severity;
+            let g = &mut groups[*p as usize];
+            *g = (i as u32, g.1 + 1, e.kind, e.severity);
         }
-        if let Some(m) = &matcher {
-            for (info, &next) in patterns.iter_mut().zip(m.output_links()) {
-                info.next = next;
-            }
-        }
-        for (info, chars) in patterns.iter_mut().zip(pattern_chars) {
-            info.chars = chars;
-        }
+        let links = matcher.as_ref().map_or(&[][..], |m| m.output_links());
+        let patterns = groups
+            .iter()
+            .zip(pattern_chars)
+            .enumerate()
+            .map(|(p, (&(first, count, kind, severity), chars))| {
+                let next = links.get(p).copied().unwrap_or(0);
+                PatternInfo::new(first, chars, next, kind, severity, count > 1)
+            })
+            .collect();
         let rules = Rules::new(grouped.into_iter().map(|(_, e)| e).collect());
         let folder = Folder::new();
         let codes = (0u32..0x10000)
@@ -287,6 +272,16 @@ impl Scanner {
         self.rules.len()
     }
 
+    /// The rules of pattern `p` (whose record is `info`): rules are
+    /// grouped by pattern, so they run up to the next pattern's first.
+    fn pattern_rules(&self, p: u32, info: PatternInfo) -> &[Rule] {
+        let end = self
+            .patterns
+            .get(p as usize + 1)
+            .map_or(self.rules.len() as u32, |n| n.first());
+        self.rules.range(info.first(), end - info.first())
+    }
+
     /// Lexicon matching in one pass: each character is folded and mapped
     /// to its automaton code by one table lookup (unless exact, where the
     /// table maps characters as they are) and fed to the automaton; a ring
@@ -295,7 +290,7 @@ impl Scanner {
     /// [`MAX_NOISE`] noise characters in a row restart the automaton, so a
     /// term never spans them. `hit` gets every match, in order of its end.
     #[inline(always)]
-    fn lexicon_hits(&self, text: &str, mut hit: impl FnMut(Hit, &PatternInfo)) {
+    fn lexicon_hits(&self, text: &str, mut hit: impl FnMut(Hit, PatternInfo, u32)) {
         let Some(m) = &self.matcher else { return };
         let mut state = m.start();
         let mut ring = [(0u32, 0u32); MAX_PATTERN_CHARS];
@@ -326,8 +321,8 @@ impl Scanner {
             let mut o = m.first_output(state);
             while o != 0 {
                 let p = o - 1;
-                let info = &self.patterns[p as usize];
-                let (start, char_start) = ring[(k - info.chars as usize) % MAX_PATTERN_CHARS];
+                let info = self.patterns[p as usize];
+                let (start, char_start) = ring[(k - info.chars()) % MAX_PATTERN_CHARS];
                 hit(
                     Hit {
                         start,
@@ -336,8 +331,9 @@ impl Scanner {
                         char_end: n as u32 + 1,
                     },
                     info,
+                    p,
                 );
-                o = info.next;
+                o = info.next();
             }
         }
     }
@@ -360,21 +356,21 @@ impl Scanner {
         // one entry (almost all) carries that entry's kind and severity,
         // so its finding is made without reading the rule.
         let mut out: Vec<Finding<'a>> = Vec::with_capacity(text.len() / 8);
-        self.lexicon_hits(text, |h, info| {
+        self.lexicon_hits(text, |h, info, p| {
             let f = Finding {
-                rule: self.rules.get(info.first),
+                rule: self.rules.get(info.first()),
                 matched: &text[h.start as usize..h.end as usize],
                 start: h.start,
                 end: h.end,
                 char_start: h.char_start,
                 char_end: h.char_end,
-                kind: info.kind,
-                severity: info.severity,
+                kind: info.kind(),
+                severity: info.severity(),
             };
-            if info.count == 1 {
+            if !info.several() {
                 insert_by_start(&mut out, f);
             } else {
-                for r in self.rules.range(info.first, info.count) {
+                for r in self.pattern_rules(p, info) {
                     let f = Finding {
                         rule: r,
                         kind: r.kind(),
@@ -401,11 +397,11 @@ impl Scanner {
     /// building the findings (for bulk runs that only need totals).
     pub fn tally(&self, text: &str, opts: &ScanOptions) -> Tally {
         let mut t = Tally::default();
-        self.lexicon_hits(text, |_, info| {
-            if info.count == 1 {
-                t.add(info.kind, info.severity);
+        self.lexicon_hits(text, |_, info, p| {
+            if !info.several() {
+                t.add(info.kind(), info.severity());
             } else {
-                for r in self.rules.range(info.first, info.count) {
+                for r in self.pattern_rules(p, info) {
                     t.add(r.kind(), r.severity());
                 }
             }
@@ -649,8 +645,8 @@ mod tests {
     /// deduplicated and given character offsets.
     fn reference<'a>(s: &'a Scanner, text: &'a str, opts: &ScanOptions) -> Vec<Finding<'a>> {
         let mut out = Vec::new();
-        s.lexicon_hits(text, |h, info| {
-            for r in s.rules.range(info.first, info.count) {
+        s.lexicon_hits(text, |h, info, p| {
+            for r in s.pattern_rules(p, info) {
                 out.push(Finding::new(r, h.start as usize, h.end as usize));
             }
         });
