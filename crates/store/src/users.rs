@@ -251,12 +251,16 @@ impl Store {
         entry.org_id = Some(row.try_get(1)?);
         entry.target_id = id.to_string();
         if row.try_get::<i64, _>(4)? != 0 {
+            // Same time as a real check: a refusal must not tell a
+            // disabled or locked account from a wrong password.
+            let _ = verify_password(password, dummy_hash());
             entry.outcome = Some(Outcome::Denied);
             entry.detail = "{\"reason\":\"disabled\"}".into();
             self.audit(entry).await?;
             return Ok(LoginOutcome::Disabled);
         }
         if let Some(until) = locked_until.filter(|_| policy.is_locked(locked_until, now)) {
+            let _ = verify_password(password, dummy_hash());
             entry.outcome = Some(Outcome::Denied);
             entry.detail = "{\"reason\":\"locked\"}".into();
             self.audit(entry).await?;

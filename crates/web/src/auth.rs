@@ -211,6 +211,18 @@ impl FromRequestParts<AppState> for ApiUser {
 }
 
 /// Percent-encodes everything but unreserved characters.
+/// What a refused login is told, whatever the reason (wrong password,
+/// unknown user, locked or disabled account): telling them apart would let
+/// anyone probe which usernames exist, and the audit log keeps the real
+/// reason for administrators.
+pub fn login_refused_message(policy: &govmedia_domain::password::LockoutPolicy) -> String {
+    format!(
+        "用户名或密码错误，或账号已停用。连续 {} 次输错密码，账号将锁定 {} 分钟，请稍后再试或联系管理员",
+        policy.max_failures,
+        (policy.lock_seconds + 59) / 60
+    )
+}
+
 pub fn urlencode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {

@@ -52,24 +52,14 @@ async fn login(
                 expires_at: crate::fmt::rfc3339(s.expires_at),
             }))
         }
-        LoginOutcome::BadCredentials => Err(AppError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-            "用户名或密码错误",
-        )),
-        LoginOutcome::Locked { until } => Err(AppError::new(
-            StatusCode::FORBIDDEN,
-            "account_locked",
-            format!(
-                "连续登录失败次数过多，账号已锁定至 {}",
-                crate::fmt::ts(until)
-            ),
-        )),
-        LoginOutcome::Disabled => Err(AppError::new(
-            StatusCode::FORBIDDEN,
-            "account_disabled",
-            "该账号已停用",
-        )),
+        // One answer for every refusal (see login_refused_message).
+        LoginOutcome::BadCredentials | LoginOutcome::Locked { .. } | LoginOutcome::Disabled => {
+            Err(AppError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                crate::auth::login_refused_message(&state.config.lockout),
+            ))
+        }
     }
 }
 

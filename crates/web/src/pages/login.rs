@@ -139,12 +139,9 @@ async fn submit(
             )
                 .into_response());
         }
-        LoginOutcome::BadCredentials => "用户名或密码错误".to_string(),
-        LoginOutcome::Locked { until } => format!(
-            "连续登录失败次数过多，账号已锁定至 {}，请稍后再试或联系管理员",
-            crate::fmt::ts(until)
-        ),
-        LoginOutcome::Disabled => "该账号已停用，请联系管理员".to_string(),
+        LoginOutcome::BadCredentials | LoginOutcome::Locked { .. } | LoginOutcome::Disabled => {
+            crate::auth::login_refused_message(&state.config.lockout)
+        }
     };
     login_page(&state, next, username, error, String::new())
 }

@@ -104,23 +104,56 @@ both_backends!(login_errors_and_lockout, async |store: Store| {
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {i}");
         assert_eq!(r.json()["code"], "invalid_credentials");
     }
-    // The fifth failure locks; the sixth is refused as locked.
+    // An unknown user's refusal: a locked or disabled account must get
+    // exactly the same answer, so usernames cannot be probed.
+    let unknown = app
+        .send(json_req(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &serde_json::json!({"username": "no_such_user", "password": "wrong-Password1"})
+                .to_string(),
+        ))
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.json()["code"], "invalid_credentials");
+    // The fifth failure locks; the sixth is refused like any other.
     for _ in 0..2 {
         let r = app
             .send(json_req("POST", "/api/v1/auth/login", None, &bad))
             .await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN);
-        assert_eq!(r.json()["code"], "account_locked");
+        assert_eq!((r.status, r.json()), (unknown.status, unknown.json()));
     }
     let good = serde_json::json!({"username": "nc_editor", "password": PW}).to_string();
     let r = app
         .send(json_req("POST", "/api/v1/auth/login", None, &good))
         .await;
     assert_eq!(
-        r.json()["code"],
-        "account_locked",
-        "right password refused while locked"
+        (r.status, r.json()),
+        (unknown.status, unknown.json()),
+        "right password refused while locked, and it does not say so"
     );
+    let locked: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE username = 'nc_editor' AND locked_until > 1",
+    )
+    .fetch_one(&app.store.pool)
+    .await
+    .unwrap();
+    assert_eq!(locked, 1, "the account is locked");
+    // A disabled account is refused the same way, even with its password.
+    sqlx::query("UPDATE users SET disabled = 1 WHERE username = 'nc_reviewer'")
+        .execute(&app.store.pool)
+        .await
+        .unwrap();
+    let r = app
+        .send(json_req(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &serde_json::json!({"username": "nc_reviewer", "password": PW}).to_string(),
+        ))
+        .await;
+    assert_eq!((r.status, r.json()), (unknown.status, unknown.json()));
     // When the lock ends, the right password works again.
     sqlx::query("UPDATE users SET locked_until = 1 WHERE username = 'nc_editor'")
         .execute(&app.store.pool)

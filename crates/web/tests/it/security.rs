@@ -69,6 +69,20 @@ both_backends!(login_form_sets_a_strict_cookie, async |store: Store| {
     let r = app.send(post("wrong")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text().contains("用户名或密码错误"));
+    // Locked, the right password gets the same words as a wrong one: the
+    // page does not tell who exists or who is locked.
+    sqlx::query("UPDATE users SET locked_until = 4102444800 WHERE username = 'nc_editor'")
+        .execute(&app.store.pool)
+        .await
+        .unwrap();
+    let refused = app.send(post(PW)).await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert!(refused.text().contains("用户名或密码错误，或账号已停用"));
+    assert!(!refused.text().contains("锁定至"));
+    sqlx::query("UPDATE users SET locked_until = NULL WHERE username = 'nc_editor'")
+        .execute(&app.store.pool)
+        .await
+        .unwrap();
     let r = app.send(post(PW)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/", "off-site next is ignored");
