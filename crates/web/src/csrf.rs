@@ -1,7 +1,9 @@
 //! CSRF protection for every state-changing browser request: the form
-//! field `_csrf` (or the `x-csrf-token` header, or `?_csrf=` for file
-//! uploads) must equal the session's token. The login form, which has no
-//! session yet, uses a double-submit cookie.
+//! field `_csrf` (a plain field in url-encoded forms, a part in file
+//! uploads) or the `x-csrf-token` header must equal the session's token.
+//! The token never travels in a URL, where logs and Referer headers would
+//! keep it. The login form, which has no session yet, uses a double-submit
+//! cookie.
 
 use crate::auth::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie};
 use crate::error::{AppError, PageError};
@@ -98,27 +100,26 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     let Some(expected) = expected.filter(|e| !e.is_empty()) else {
         return csrf_error();
     };
-    let from_query = parts
-        .uri
-        .query()
-        .and_then(|q| form_field(q.as_bytes(), "_csrf"));
     let from_header = parts
         .headers
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    if let Some(given) = from_query.or(from_header) {
+    if let Some(given) = from_header {
         if same(&given, &expected) {
             return next.run(Request::from_parts(parts, body)).await;
         }
         return csrf_error();
     }
-    let is_form = parts
+    let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default()
+        .to_string();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    let is_multipart = content_type.starts_with("multipart/form-data");
+    if !is_form && !is_multipart {
         return csrf_error();
     }
     let bytes = match axum::body::to_bytes(body, state.config.max_body_bytes).await {
@@ -132,13 +133,38 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
             .into_response();
         }
     };
-    match form_field(&bytes, "_csrf") {
+    let given = if is_form {
+        form_field(&bytes, "_csrf")
+    } else {
+        multipart_field(&content_type, bytes.clone(), "_csrf").await
+    };
+    match given {
         Some(given) if same(&given, &expected) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }
         _ => csrf_error(),
     }
+}
+
+/// The text of the first part named `name` of a multipart body.
+async fn multipart_field(
+    content_type: &str,
+    body: axum::body::Bytes,
+    name: &str,
+) -> Option<String> {
+    use axum::extract::{FromRequest, Multipart};
+    let req = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .ok()?;
+    let mut mp = Multipart::from_request(req, &()).await.ok()?;
+    while let Ok(Some(field)) = mp.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 #[cfg(test)]

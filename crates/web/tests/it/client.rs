@@ -162,14 +162,33 @@ pub fn json_req(method: &str, path: &str, token: Option<&str>, body: &str) -> Re
     b.body(Body::from(body.to_string())).unwrap()
 }
 
-/// A multipart upload of one file field.
+/// A multipart upload of one file field, with the CSRF token as a part
+/// after the file (as a browser sends a form whose hidden field follows).
 pub fn multipart(browser: &Browser, path: &str, bytes: &[u8]) -> Request<Body> {
+    multipart_with_token(browser, path, bytes, Some(&browser.csrf))
+}
+
+/// A multipart upload with the CSRF part only when `token` is given.
+pub fn multipart_with_token(
+    browser: &Browser,
+    path: &str,
+    bytes: &[u8],
+    token: Option<&str>,
+) -> Request<Body> {
     let boundary = "XyZgovmediaBoundary";
     let mut body = Vec::new();
     body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
     body.extend_from_slice(bytes);
+    if let Some(t) = token {
+        body.extend_from_slice(
+            format!(
+                "\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{t}"
+            )
+            .as_bytes(),
+        );
+    }
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    Request::post(format!("{path}?_csrf={}", browser.csrf))
+    Request::post(path)
         .header(header::COOKIE, &browser.cookie)
         .header(
             header::CONTENT_TYPE,
