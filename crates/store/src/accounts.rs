@@ -41,6 +41,8 @@ pub struct AccountRecord {
     pub status: AccountStatus,
     pub personal_official: bool,
     pub owner_name: String,
+    /// The account this one was merged into (整合), once deregistered.
+    pub merged_into: Option<AccountId>,
     pub version: i64,
     pub created_by: Option<UserId>,
     pub created_at: i64,
@@ -64,7 +66,7 @@ impl AccountRecord {
     }
 }
 
-const COLUMNS: &str = "a.id, a.platform, a.name, a.handle, a.home_url, a.host_org_id, o.name AS host_org_name, o.path AS host_org_path, o.region AS host_org_region, a.responsible_person, a.operators, a.vendor_operated, a.vendor_name, a.certification_subject, a.purpose, a.opened_on, a.status, a.personal_official, a.owner_name, a.version, a.created_by, a.created_at, a.updated_at";
+const COLUMNS: &str = "a.id, a.platform, a.name, a.handle, a.home_url, a.host_org_id, o.name AS host_org_name, o.path AS host_org_path, o.region AS host_org_region, a.responsible_person, a.operators, a.vendor_operated, a.vendor_name, a.certification_subject, a.purpose, a.opened_on, a.status, a.personal_official, a.owner_name, a.merged_into, a.version, a.created_by, a.created_at, a.updated_at";
 
 fn from_row(r: &AnyRow) -> Result<AccountRecord, sqlx::Error> {
     let platform: String = r.try_get("platform")?;
@@ -89,6 +91,7 @@ fn from_row(r: &AnyRow) -> Result<AccountRecord, sqlx::Error> {
         status: AccountStatus::parse(&status).unwrap_or(AccountStatus::Active),
         personal_official: r.try_get::<i64, _>("personal_official")? != 0,
         owner_name: r.try_get("owner_name")?,
+        merged_into: r.try_get::<Option<i64>, _>("merged_into")?.map(AccountId),
         version: r.try_get("version")?,
         created_by: r.try_get::<Option<i64>, _>("created_by")?.map(UserId),
         created_at: r.try_get("created_at")?,

@@ -95,6 +95,7 @@ pub fn document() -> Value {
                     "operators": {"type": "string"}, "vendor_operated": {"type": "boolean"}, "vendor_name": {"type": "string"},
                     "certification_subject": {"type": "string"}, "purpose": {"type": "string"}, "opened_on": {"type": ["string", "null"], "format": "date"},
                     "personal_official": {"type": "boolean"}, "owner_name": {"type": "string"}, "version": {"type": "integer"},
+                    "merged_into": {"type": ["integer", "null"], "description": "the surviving account of a merge (整合)"},
                     "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Warning"}}
                 }},
                 "AccountBody": {"type": "object", "additionalProperties": false,

@@ -280,6 +280,9 @@ struct DetailPage {
     can_file: bool,
     can_order: bool,
     workflows: Vec<(i64, String, &'static str, String, &'static str)>,
+    /// A merged account's survivor: its id, and its name when the reader
+    /// may see it.
+    merged_into: Option<(i64, Option<String>)>,
 }
 
 fn describe_change(
@@ -378,6 +381,14 @@ async fn detail(
             aw.account.host_org_id,
             &aw.account.host_org_path,
         );
+    let merged_into = match aw.account.merged_into {
+        None => None,
+        Some(sid) => match state.store.account(&scope, sid).await {
+            Ok(survivor) => Some((sid.0, Some(survivor.name))),
+            Err(govmedia_store::StoreError::NotFound) => Some((sid.0, None)),
+            Err(e) => return Err(e.into()),
+        },
+    };
     let cal = state.store.calendar().await?;
     let today = crate::fmt::today();
     let workflows = state
@@ -411,6 +422,7 @@ async fn detail(
         can_file,
         can_order,
         workflows,
+        merged_into,
     })
 }
 

@@ -353,3 +353,61 @@ both_backends!(
         assert!(!list.contains("南昌人社服务"), "not routed, not in scope");
     }
 );
+
+both_backends!(
+    a_merged_account_points_at_its_survivor,
+    async |store: Store| {
+        use sqlx::Row;
+        let app = app(store).await;
+        // The demo's deregistered merge: 西湖人社服务号 into 西湖人社.
+        let row = sqlx::query(
+            "SELECT id, merged_into FROM accounts WHERE name = '西湖人社服务号' AND merged_into IS NOT NULL",
+        )
+        .fetch_one(&app.store.pool)
+        .await
+        .unwrap();
+        let (merged, survivor): (i64, i64) = (row.try_get(0).unwrap(), row.try_get(1).unwrap());
+        let editor = app.browser("nc_editor").await;
+        let page = app
+            .send(editor.get(&format!("/accounts/{merged}")))
+            .await
+            .text();
+        assert!(page.contains("id=\"merged-into\""), "{page}");
+        assert!(page.contains(&format!("<a href=\"/accounts/{survivor}\">西湖人社</a>")));
+        let t = app.token("nc_editor").await;
+        let a = app
+            .get_api(&t, &format!("/api/v1/accounts/{merged}"))
+            .await
+            .json();
+        assert_eq!(a["merged_into"], survivor);
+        // A survivor the reader may not see is named by id only.
+        let other: i64 = sqlx::query(
+            "SELECT a.id FROM accounts a JOIN orgs o ON o.id = a.host_org_id WHERE o.name = '九江市人力资源和社会保障局' ORDER BY a.id LIMIT 1",
+        )
+        .fetch_one(&app.store.pool)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+        let other_name: String = sqlx::query("SELECT name FROM accounts WHERE id = $1")
+            .bind(other)
+            .fetch_one(&app.store.pool)
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        sqlx::query("UPDATE accounts SET merged_into = $1 WHERE id = $2")
+            .bind(other)
+            .bind(merged)
+            .execute(&app.store.pool)
+            .await
+            .unwrap();
+        let page = app
+            .send(editor.get(&format!("/accounts/{merged}")))
+            .await
+            .text();
+        assert!(page.contains("您无权查看"), "{page}");
+        assert!(!page.contains(&format!("href=\"/accounts/{other}\"")));
+        assert!(!page.contains(&other_name), "no name from another org");
+    }
+);
