@@ -328,17 +328,27 @@ async fn detail(
     let id = parse_id(&id)?;
     let aw = state.store.account_with_warnings(&scope, id).await?;
     let entries = state.store.account_history(&scope, id).await?;
-    // History names host orgs by id; show their names.
+    // History names host orgs by id; show the names of those the reader
+    // may see, and only the id of any other (an account can move in from
+    // outside the reader's scope).
     let mut org_names = std::collections::HashMap::new();
     for h in &entries {
         if let Some(pair) = h.changes.get("host_org_id").and_then(|v| v.as_array()) {
             for v in pair.iter().filter_map(|v| v.as_str()) {
-                if let Ok(oid) = v.parse::<i64>()
-                    && !org_names.contains_key(v)
-                    && let Ok(o) = state.store.org(govmedia_domain::OrgId(oid)).await
-                {
-                    org_names.insert(v.to_string(), o.name);
+                let Ok(oid) = v.parse::<i64>() else { continue };
+                if org_names.contains_key(v) {
+                    continue;
                 }
+                let name = match state
+                    .store
+                    .org_scoped(&scope, govmedia_domain::OrgId(oid))
+                    .await
+                {
+                    Ok(o) => o.name,
+                    Err(StoreError::NotFound) => format!("范围外单位（编号 {oid}）"),
+                    Err(e) => return Err(e.into()),
+                };
+                org_names.insert(v.to_string(), name);
             }
         }
     }

@@ -207,3 +207,41 @@ both_backends!(api_token_is_limited_to_its_subtree, async |store: Store| {
         StatusCode::UNAUTHORIZED
     );
 });
+
+both_backends!(
+    history_does_not_name_orgs_out_of_scope,
+    async |store: Store| {
+        let app = app(store).await;
+        let nc_id = nanchang_account(&app.store).await;
+        let jj = org_id(&app.store, "九江市人力资源和社会保障局").await;
+        let nc = org_id(&app.store, NC).await;
+        // The account moved in from Jiujiang, outside nc_editor's scope.
+        let changes = serde_json::json!({"host_org_id": [jj.to_string(), nc.to_string()]});
+        sqlx::query(
+            "INSERT INTO account_history (account_id, at, user_id, username, action, changes) VALUES ($1, $2, NULL, 'admin', 'update', $3)",
+        )
+        .bind(nc_id)
+        .bind(1_700_000_000i64)
+        .bind(changes.to_string())
+        .execute(&app.store.pool)
+        .await
+        .unwrap();
+        let editor = app.browser("nc_editor").await;
+        let page = app
+            .send(editor.get(&format!("/accounts/{nc_id}")))
+            .await
+            .text();
+        assert!(
+            page.contains(&format!("范围外单位（编号 {jj}） → {NC}")),
+            "{page}"
+        );
+        assert!(!page.contains("九江市人力资源和社会保障局"));
+        // Someone who may see both orgs reads both names.
+        let center = app.browser("center").await;
+        let page = app
+            .send(center.get(&format!("/accounts/{nc_id}")))
+            .await
+            .text();
+        assert!(page.contains(&format!("九江市人力资源和社会保障局 → {NC}")));
+    }
+);
