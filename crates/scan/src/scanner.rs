@@ -355,7 +355,10 @@ impl Scanner {
         // entries come in order, so that order is complete). A pattern of
         // one entry (almost all) carries that entry's kind and severity,
         // so its finding is made without reading the rule.
-        let mut out: Vec<Finding<'a>> = Vec::with_capacity(text.len() / 8);
+        // Room for a dense post's findings (one per three characters of
+        // a 2 KB post), capped so a long document does not reserve
+        // memory for findings it will never have.
+        let mut out: Vec<Finding<'a>> = Vec::with_capacity((text.len() / 8).min(1024));
         self.lexicon_hits(text, |h, info, p| {
             let f = Finding {
                 rule: self.rules.get(info.first()),
