@@ -279,6 +279,8 @@ impl Store {
         .fetch_optional(tx.conn())
         .await?;
         let Some(claimed) = claimed else {
+            // Locked by a concurrent failure: same time as a real check.
+            let _ = verify_password(password, dummy_hash());
             let until: i64 = sqlx::query("SELECT locked_until FROM users WHERE id = $1")
                 .bind(id)
                 .fetch_one(tx.conn())

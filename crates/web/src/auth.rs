@@ -210,7 +210,6 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
-/// Percent-encodes everything but unreserved characters.
 /// What a refused login is told, whatever the reason (wrong password,
 /// unknown user, locked or disabled account): telling them apart would let
 /// anyone probe which usernames exist, and the audit log keeps the real
@@ -223,6 +222,7 @@ pub fn login_refused_message(policy: &govmedia_domain::password::LockoutPolicy) 
     )
 }
 
+/// Percent-encodes everything but unreserved characters.
 pub fn urlencode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {

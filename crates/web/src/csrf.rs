@@ -136,7 +136,7 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     let given = if is_form {
         form_field(&bytes, "_csrf")
     } else {
-        multipart_field(&content_type, bytes.clone(), "_csrf").await
+        multipart_field(&parts, bytes.clone(), "_csrf").await
     };
     match given {
         Some(given) if same(&given, &expected) => {
@@ -147,17 +147,16 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     }
 }
 
-/// The text of the first part named `name` of a multipart body.
+/// The text of the first part named `name` of a multipart body. The
+/// request's head goes along, so the parser applies the app's body limit
+/// (kept in its extensions) rather than the extractor's 2 MiB default.
 async fn multipart_field(
-    content_type: &str,
+    parts: &axum::http::request::Parts,
     body: axum::body::Bytes,
     name: &str,
 ) -> Option<String> {
     use axum::extract::{FromRequest, Multipart};
-    let req = Request::builder()
-        .header(header::CONTENT_TYPE, content_type)
-        .body(Body::from(body))
-        .ok()?;
+    let req = Request::from_parts(parts.clone(), Body::from(body));
     let mut mp = Multipart::from_request(req, &()).await.ok()?;
     while let Ok(Some(field)) = mp.next_field().await {
         if field.name() == Some(name) {

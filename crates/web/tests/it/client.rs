@@ -163,7 +163,8 @@ pub fn json_req(method: &str, path: &str, token: Option<&str>, body: &str) -> Re
 }
 
 /// A multipart upload of one file field, with the CSRF token as a part
-/// after the file (as a browser sends a form whose hidden field follows).
+/// after the file (browsers send it first, as the hidden field comes
+/// first in our forms; a script may send it last, the harder case).
 pub fn multipart(browser: &Browser, path: &str, bytes: &[u8]) -> Request<Body> {
     multipart_with_token(browser, path, bytes, Some(&browser.csrf))
 }
