@@ -171,9 +171,12 @@ impl DetectorRules {
         }
     }
 
-    /// The rule of personal data of `subkind` (one of [`SUBKINDS`]).
+    /// The rule of personal data of `subkind` (one of [`SUBKINDS`]; the
+    /// detector's tests check it reports no other).
     pub fn pii(&self, subkind: &str, disclosed: bool) -> &Rule {
-        let i = SUBKINDS.iter().position(|&s| s == subkind).unwrap_or(0);
+        let i = SUBKINDS.iter().position(|&s| s == subkind);
+        debug_assert!(i.is_some(), "personal data kind {subkind} not in SUBKINDS");
+        let i = i.unwrap_or(0);
         if disclosed {
             &self.pii_disclosed[i]
         } else {

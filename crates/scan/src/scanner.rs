@@ -644,12 +644,16 @@ mod tests {
         );
     }
 
-    /// Findings made the plain way: every finding built, then sorted,
-    /// deduplicated and given character offsets.
+    /// Findings made the plain way: for every match, every rule whose
+    /// term folds to the matched pattern (found by folding every term
+    /// again, not from the scanner's grouping), then sorted, deduplicated
+    /// and given character offsets.
     fn reference<'a>(s: &'a Scanner, text: &'a str, opts: &ScanOptions) -> Vec<Finding<'a>> {
+        let all = s.rules.range(0, s.rules.len() as u32);
         let mut out = Vec::new();
-        s.lexicon_hits(text, |h, info, p| {
-            for r in s.pattern_rules(p, info) {
+        s.lexicon_hits(text, |h, info, _| {
+            let pattern = normalize_term(s.rules.get(info.first()).name());
+            for r in all.iter().filter(|r| normalize_term(r.name()) == pattern) {
                 out.push(Finding::new(r, h.start as usize, h.end as usize));
             }
         });

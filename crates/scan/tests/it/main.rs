@@ -92,7 +92,7 @@ fn findings_serialize_every_field() {
         json,
         serde_json::json!([
             {"kind": "correction", "subkind": null, "rule": "警钟常鸣",
-             "category": f[0].rule.category(), "severity": f[0].severity.code(),
+             "category": "wording", "severity": "review",
              "start": 6, "end": 18, "char_start": 2, "char_end": 6,
              "matched": "警钟常鸣", "suggestion": "警钟长鸣"},
             {"kind": "pii", "subkind": "mobile", "rule": "mobile",
