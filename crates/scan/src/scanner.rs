@@ -355,6 +355,7 @@ impl Scanner {
         // entries come in order, so that order is complete). A pattern of
         // one entry (almost all) carries that entry's kind and severity,
         // so its finding is made without reading the rule.
+        //
         // Room for a dense post's findings (one per three characters of
         // a 2 KB post), capped so a long document does not reserve
         // memory for findings it will never have.

@@ -285,6 +285,16 @@ struct DetailPage {
     merged_into: Option<(i64, Option<String>)>,
 }
 
+/// A record the reader may see, `None` for one outside their scope (the
+/// store answers NotFound for both a missing and an out-of-scope record).
+fn in_scope<T>(r: Result<T, StoreError>) -> Result<Option<T>, StoreError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 fn describe_change(
     field: &str,
     pair: &serde_json::Value,
@@ -339,14 +349,13 @@ async fn detail(
                 if org_names.contains_key(v) {
                     continue;
                 }
-                let name = match state
+                let org = state
                     .store
                     .org_scoped(&scope, govmedia_domain::OrgId(oid))
-                    .await
-                {
-                    Ok(o) => o.name,
-                    Err(StoreError::NotFound) => format!("范围外单位（编号 {oid}）"),
-                    Err(e) => return Err(e.into()),
+                    .await;
+                let name = match in_scope(org)? {
+                    Some(o) => o.name,
+                    None => format!("范围外单位（编号 {oid}）"),
                 };
                 org_names.insert(v.to_string(), name);
             }
@@ -393,11 +402,10 @@ async fn detail(
         );
     let merged_into = match aw.account.merged_into {
         None => None,
-        Some(sid) => match state.store.account(&scope, sid).await {
-            Ok(survivor) => Some((sid.0, Some(survivor.name))),
-            Err(govmedia_store::StoreError::NotFound) => Some((sid.0, None)),
-            Err(e) => return Err(e.into()),
-        },
+        Some(sid) => {
+            let survivor = in_scope(state.store.account(&scope, sid).await)?;
+            Some((sid.0, survivor.map(|a| a.name)))
+        }
     };
     let cal = state.store.calendar().await?;
     let today = crate::fmt::today();
