@@ -1,10 +1,9 @@
 //! Excel export of the registry and the import format (same columns).
 
-use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use crate::spreadsheet::{SheetError, SheetLimits, read_first_sheet};
 use govmedia_domain::account::AccountDraft;
 use govmedia_store::accounts::AccountWithWarnings;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
-use std::io::Cursor;
 
 /// Columns of the export, in order. The import reads the same headers
 /// (ID and 检查提示 are ignored on import).
@@ -110,45 +109,31 @@ pub enum ImportError {
     Empty,
     MissingColumns(Vec<&'static str>),
     TooManyRows(usize),
+    TooManyColumns(u32),
+    TooLarge(u64),
+}
+
+impl From<SheetError> for ImportError {
+    fn from(e: SheetError) -> Self {
+        match e {
+            SheetError::Unreadable => ImportError::Unreadable,
+            SheetError::TooManyRows(n) => ImportError::TooManyRows(n),
+            SheetError::TooManyColumns(n) => ImportError::TooManyColumns(n),
+            SheetError::TooLarge(n) => ImportError::TooLarge(n),
+        }
+    }
 }
 
 impl ImportError {
     pub fn message(&self) -> String {
         match self {
-            ImportError::Unreadable => "无法读取该文件：请上传 .xlsx 格式的 Excel 文件".into(),
+            ImportError::Unreadable => SheetError::Unreadable.message(),
             ImportError::Empty => "文件中没有可导入的数据行".into(),
             ImportError::MissingColumns(c) => format!("缺少必需的列：{}", c.join("、")),
-            ImportError::TooManyRows(max) => format!("单次最多导入 {max} 行，请拆分文件"),
+            ImportError::TooManyRows(max) => SheetError::TooManyRows(*max).message(),
+            ImportError::TooManyColumns(max) => SheetError::TooManyColumns(*max).message(),
+            ImportError::TooLarge(max) => SheetError::TooLarge(*max).message(),
         }
-    }
-}
-
-fn cell_text(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => yes_no(*b).into(),
-        Data::DateTime(dt) => excel_date(dt.as_f64()),
-        Data::DateTimeIso(s) => s.chars().take(10).collect(),
-        Data::DurationIso(s) => s.clone(),
-        Data::Error(_) => String::new(),
-    }
-}
-
-/// Excel's serial day number (1900 system) as YYYY-MM-DD.
-fn excel_date(serial: f64) -> String {
-    // Excel's range is 1900-01-01 (1) to 9999-12-31 (2958465).
-    if !(1.0..=2_958_465.0).contains(&serial) {
-        return String::new();
-    }
-    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30);
-    let days = chrono::TimeDelta::try_days(serial.floor() as i64);
-    match base.zip(days).and_then(|(b, d)| b.checked_add_signed(d)) {
-        Some(d) => d.to_string(),
-        None => String::new(),
     }
 }
 
@@ -161,22 +146,12 @@ fn parse_bool(s: &str) -> Result<bool, ()> {
 }
 
 /// Reads an import file. Structural problems fail the whole file; cell
-/// problems are collected per row in `ImportRow::errors`.
+/// problems are collected per row in `ImportRow::errors`. The sheet is read
+/// through [`crate::spreadsheet`], so memory follows the cells present.
 pub fn parse_import(bytes: &[u8], max_rows: usize) -> Result<Vec<ImportRow>, ImportError> {
-    let mut wb: Xlsx<_> =
-        open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| ImportError::Unreadable)?;
-    let range = match wb.worksheet_range_at(0) {
-        Some(Ok(r)) => r,
-        _ => return Err(ImportError::Unreadable),
-    };
-    let mut rows = range.rows();
-    let header: Vec<String> = rows
-        .next()
-        .ok_or(ImportError::Empty)?
-        .iter()
-        .map(cell_text)
-        .collect();
-    let col = |name: &str| header.iter().position(|h| h == name);
+    let mut rows = read_first_sheet(bytes, SheetLimits::for_import(max_rows))?.into_iter();
+    let header = rows.next().ok_or(ImportError::Empty)?;
+    let col = |name: &str| header.cells.iter().position(|h| h == name);
     let required = ["平台", "账号名称", "负责人"];
     let missing: Vec<&'static str> = required
         .iter()
@@ -188,19 +163,12 @@ pub fn parse_import(bytes: &[u8], max_rows: usize) -> Result<Vec<ImportRow>, Imp
         return Err(ImportError::MissingColumns(missing));
     }
     let mut out = Vec::new();
-    for (i, row) in rows.enumerate() {
+    for row in rows {
         let get = |name: &str| {
             col(name)
-                .and_then(|c| row.get(c))
-                .map(cell_text)
+                .map(|c| row.get(c).to_string())
                 .unwrap_or_default()
         };
-        if row.iter().all(|c| cell_text(c).is_empty()) {
-            continue;
-        }
-        if out.len() >= max_rows {
-            return Err(ImportError::TooManyRows(max_rows));
-        }
         let mut errors = Vec::new();
         let mut flag = |name: &str| match parse_bool(&get(name)) {
             Ok(b) => b,
@@ -212,7 +180,7 @@ pub fn parse_import(bytes: &[u8], max_rows: usize) -> Result<Vec<ImportRow>, Imp
         let vendor_operated = flag("外包运维");
         let personal_official = flag("公务人员职务账号");
         out.push(ImportRow {
-            line: i + 2,
+            line: row.number as usize,
             draft: AccountDraft {
                 platform: get("平台"),
                 name: get("账号名称"),
@@ -317,13 +285,5 @@ mod tests {
         assert_eq!(parsed[1].host_org_name, "南昌市人力资源和社会保障局");
         assert_eq!(parsed[1].errors.len(), 1);
         assert_eq!(parse_import(&bytes, 1), Err(ImportError::TooManyRows(1)));
-    }
-
-    #[test]
-    fn serial_dates() {
-        assert_eq!(excel_date(45658.0), "2025-01-01");
-        assert_eq!(excel_date(1e300), "");
-        assert_eq!(excel_date(-5.0), "");
-        assert_eq!(excel_date(f64::NAN), "");
     }
 }

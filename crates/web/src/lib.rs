@@ -14,6 +14,7 @@ pub mod excel;
 pub mod extract;
 pub mod fmt;
 pub mod pages;
+pub mod spreadsheet;
 pub mod state;
 
 pub use config::WebConfig;

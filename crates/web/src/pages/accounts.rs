@@ -633,7 +633,12 @@ async fn import_submit(
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
         return import_page(&state, &s, "请选择要导入的 Excel 文件".into(), vec![]);
     };
-    let rows = match excel::parse_import(&bytes, state.config.max_import_rows) {
+    // Unpacking and parsing is CPU work: keep it off the async workers.
+    let max_rows = state.config.max_import_rows;
+    let parsed = tokio::task::spawn_blocking(move || excel::parse_import(&bytes, max_rows))
+        .await
+        .map_err(|_| AppError::internal())?;
+    let rows = match parsed {
         Ok(r) => r,
         Err(e) => return import_page(&state, &s, e.message(), vec![]),
     };

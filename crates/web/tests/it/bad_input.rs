@@ -173,3 +173,22 @@ both_backends!(
         assert_eq!(account_count(&app.store).await, n);
     }
 );
+
+both_backends!(
+    a_sparse_sheet_is_refused_and_the_server_lives,
+    async |store: Store| {
+        // The reported denial of service: the import template with one cell
+        // at XFD1048576. Reading it densely would allocate 512 GiB and abort
+        // the process (and this test binary with it).
+        let app = app(store).await;
+        let b = app.browser("nc_editor").await;
+        let n = account_count(&app.store).await;
+        let file = include_bytes!("../fixtures/sparse-sheet.xlsx");
+        let r = app.send(multipart(&b, "/accounts/import", file)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("列的内容"), "{}", r.text());
+        assert_eq!(account_count(&app.store).await, n);
+        let r = app.send(b.get("/accounts/import")).await;
+        assert_eq!(r.status, StatusCode::OK, "the server still answers");
+    }
+);
