@@ -195,7 +195,7 @@ pub async fn user(cfg: &Config, cmd: UserCommand) -> Result<ExitCode, String> {
         UserCommand::Lock { username, minutes } => {
             let u = find(username.clone()).await?;
             let until = match minutes {
-                Some(m) if m > 0 => chrono::Utc::now().timestamp() + m * 60,
+                Some(m) if m > 0 => store.now().timestamp() + m * 60,
                 Some(_) => return Err("--minutes 须为正数".into()),
                 None => i64::MAX / 2,
             };

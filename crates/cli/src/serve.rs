@@ -90,7 +90,7 @@ async fn housekeeping(store: Store, retention_days: i64) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
-        let today = govmedia_web::fmt::today();
+        let today = store.clock().today();
         match store.calendar().await {
             Ok(cal) => match store.run_deadline_reminders(today, &cal).await {
                 Ok(0) => {}
@@ -99,7 +99,7 @@ async fn housekeeping(store: Store, retention_days: i64) {
             },
             Err(e) => tracing::warn!(error = %e, "calendar unavailable"),
         }
-        let cutoff = chrono::Utc::now().timestamp_millis() - retention_days * 24 * 3600 * 1000;
+        let cutoff = store.now().timestamp_millis() - retention_days * 24 * 3600 * 1000;
         match store.audit_purge(cutoff).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(deleted = n, "audit entries past retention purged"),

@@ -1,11 +1,13 @@
 //! Pure domain rules of govmedia. Nothing here does I/O: no database, no
-//! HTTP, no clock reads (callers pass "now" in).
+//! HTTP, no clock reads (callers pass "now" in; `clock` holds the one
+//! system-time read, used by the edges).
 
 pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod checks;
+pub mod clock;
 pub mod error;
 pub mod ids;
 pub mod org;

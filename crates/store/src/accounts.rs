@@ -521,7 +521,7 @@ pub(crate) async fn apply_account_update(
     if changes.is_empty() {
         return Ok(false);
     }
-    let now = chrono::Utc::now().timestamp();
+    let now = tx.now.timestamp();
     let n = sqlx::query(
         "UPDATE accounts SET platform = $1, name = $2, handle = $3, home_url = $4, host_org_id = $5,
          responsible_person = $6, operators = $7, vendor_operated = $8, vendor_name = $9,
@@ -593,7 +593,7 @@ pub async fn insert_account(
     input: &AccountInput,
     action: &str,
 ) -> StoreResult<AccountId> {
-    let now = chrono::Utc::now().timestamp();
+    let now = tx.now.timestamp();
     let id: i64 = sqlx::query(
         "INSERT INTO accounts (platform, name, handle, home_url, host_org_id, responsible_person, operators,
          vendor_operated, vendor_name, certification_subject, purpose, opened_on, status, personal_official,

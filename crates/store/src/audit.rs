@@ -99,7 +99,7 @@ pub async fn append(tx: &mut WriteTx, e: NewAudit) -> StoreResult<i64> {
         None => (0, GENESIS_HASH.to_string()),
     };
     let id = prev_id + 1;
-    let at = chrono::Utc::now().timestamp_millis();
+    let at = tx.now.timestamp_millis();
     let outcome = e.outcome.unwrap_or(Outcome::Success).code();
     let hash = entry_hash(
         &prev_hash,

@@ -184,7 +184,7 @@ async fn write_year(
     .bind(year)
     .bind(source)
     .bind(f.papers.join("\n"))
-    .bind(chrono::Utc::now().timestamp())
+    .bind(tx.now.timestamp())
     .bind(&actor.username)
     .execute(tx.conn())
     .await?;

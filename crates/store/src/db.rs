@@ -1,6 +1,8 @@
 //! Connecting, pool setup and write transactions.
 
 use crate::error::{StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use govmedia_domain::clock::{SharedClock, SystemClock};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 use std::ops::{Deref, DerefMut};
@@ -51,6 +53,9 @@ pub struct Store {
     /// SQLite allows one writer; serializing writers in-process avoids
     /// SQLITE_BUSY on lock upgrades. Unused on PostgreSQL.
     write_lock: Arc<Mutex<()>>,
+    /// Where "now" comes from for every write and every time-dependent
+    /// query (the system clock unless a caller sets another).
+    clock: SharedClock,
 }
 
 /// A transaction for writes. On SQLite it also holds the process-wide
@@ -58,6 +63,8 @@ pub struct Store {
 pub struct WriteTx {
     pub tx: Transaction<'static, Any>,
     pub backend: Backend,
+    /// The moment of this transaction: every row it stamps gets this time.
+    pub now: DateTime<Utc>,
     _guard: Option<OwnedMutexGuard<()>>,
 }
 
@@ -120,7 +127,24 @@ impl Store {
             pool,
             backend,
             write_lock: Arc::new(Mutex::new(())),
+            clock: Arc::new(SystemClock),
         })
+    }
+
+    /// The same store with another clock (tests, `--now`, jobs as of a
+    /// moment). Shares the pool and the writer lock.
+    pub fn with_clock(mut self, clock: SharedClock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
+    }
+
+    /// The current moment by this store's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 
     /// Starts a write transaction (see [`WriteTx`]).
@@ -138,6 +162,7 @@ impl Store {
         Ok(WriteTx {
             tx,
             backend: self.backend,
+            now: self.clock.now(),
             _guard: guard,
         })
     }

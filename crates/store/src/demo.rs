@@ -8,7 +8,7 @@ use crate::db::Store;
 use crate::error::StoreResult;
 use crate::orgs::{Actor, insert_org};
 use crate::users::NewUser;
-use chrono::{NaiveDate, Offset};
+use chrono::NaiveDate;
 use govmedia_domain::OrgId;
 use govmedia_domain::account::{AccountInput, AccountStatus};
 use govmedia_domain::auth::Role;
@@ -237,10 +237,6 @@ pub const DEMO_USERS: &[(&str, &str, &str, Role)] = &[
     ),
 ];
 
-fn china() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::Utc.fix())
-}
-
 /// A small deterministic generator, so the demo is the same every time.
 struct Lcg(u64);
 
@@ -334,11 +330,7 @@ impl Store {
     /// when any org exists already. Every demo user gets `password` and is
     /// not forced to change it.
     pub async fn seed_demo(&self, password: &str) -> StoreResult<Option<DemoSummary>> {
-        self.seed_demo_at(
-            password,
-            chrono::Utc::now().with_timezone(&china()).date_naive(),
-        )
-        .await
+        self.seed_demo_at(password, self.clock().today()).await
     }
 
     /// `seed_demo` as of `today` (China time), which places the demo

@@ -71,7 +71,7 @@ impl Store {
                 sqlx::raw_sql(sql).execute(&mut *tx).await?;
                 sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
                     .bind(m.version)
-                    .bind(chrono::Utc::now().timestamp())
+                    .bind(self.now().timestamp())
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;

@@ -45,7 +45,7 @@ impl Store {
     pub async fn mark_notifications_read(&self, user: UserId) -> StoreResult<()> {
         let _w = self.write_guard().await;
         sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
-            .bind(chrono::Utc::now().timestamp())
+            .bind(self.now().timestamp())
             .bind(user.0)
             .execute(&self.pool)
             .await?;
@@ -84,7 +84,7 @@ impl Store {
         for id in ids {
             principals.push(self.principal(UserId(id)).await?);
         }
-        let now = chrono::Utc::now().timestamp();
+        let now = self.now().timestamp();
         let mut created = 0;
         for w in pending {
             let Some(due) = w.due_date() else { continue };

@@ -205,7 +205,7 @@ impl Store {
         .bind(input.level.code())
         .bind(&input.region)
         .bind(i64::from(input.is_supervising))
-        .bind(chrono::Utc::now().timestamp())
+        .bind(self.now().timestamp())
         .bind(id.0)
         .execute(tx.conn())
         .await?;
@@ -284,7 +284,7 @@ pub async fn insert_org(
             ));
         }
     }
-    let now = chrono::Utc::now().timestamp();
+    let now = tx.now.timestamp();
     let id: i64 = sqlx::query(
         "INSERT INTO orgs (parent_id, name, kind, level, region, path, is_publicity_center, is_supervising, sort_order, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, '', $6, $7, 0, $8, $8) RETURNING id",

@@ -62,7 +62,7 @@ impl Store {
     ) -> StoreResult<NewSession> {
         let token = random_token(32);
         let csrf_token = random_token(16);
-        let now = chrono::Utc::now().timestamp();
+        let now = self.now().timestamp();
         let expires_at = now + absolute_secs;
         let _w = self.write_guard().await;
         let id: i64 = sqlx::query(
@@ -92,7 +92,7 @@ impl Store {
     /// returned. The idle clock lives in the database, so it holds across
     /// instances.
     pub async fn session(&self, token: &str, idle_secs: i64) -> StoreResult<Option<SessionInfo>> {
-        let now = chrono::Utc::now().timestamp();
+        let now = self.now().timestamp();
         let hash = token_hash(token);
         let Some(r) = sqlx::query(
             "SELECT id, user_id, kind, csrf_token, last_seen_at, expires_at FROM sessions WHERE token_hash = $1",
@@ -177,7 +177,7 @@ impl Store {
     ) -> StoreResult<(i64, String)> {
         let prefix = random_token(4);
         let token = format!("gm_{prefix}_{}", random_token(24));
-        let now = chrono::Utc::now().timestamp();
+        let now = self.now().timestamp();
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO api_tokens (name, token_hash, prefix, user_id, org_id, created_at)
@@ -239,7 +239,7 @@ impl Store {
         let n = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL AND ($3 = 0 OR user_id = $3)",
         )
-        .bind(chrono::Utc::now().timestamp())
+        .bind(self.now().timestamp())
         .bind(id)
         .bind(owner.map(|u| u.0).unwrap_or(0))
         .execute(tx.conn())
@@ -268,7 +268,7 @@ impl Store {
         let id: i64 = r.try_get(0)?;
         let _w = self.write_guard().await;
         sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(chrono::Utc::now().timestamp())
+            .bind(self.now().timestamp())
             .bind(id)
             .execute(&self.pool)
             .await?;

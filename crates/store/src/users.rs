@@ -103,7 +103,7 @@ impl Store {
                 format!("用户名“{}”已存在", u.username),
             ));
         }
-        let now = chrono::Utc::now().timestamp();
+        let now = self.now().timestamp();
         let id: i64 = sqlx::query(
             "INSERT INTO users (username, display_name, org_id, password_hash, must_change_password, password_changed_at, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $6, $6) RETURNING id",
@@ -222,7 +222,7 @@ impl Store {
         ip: &str,
         policy: &LockoutPolicy,
     ) -> StoreResult<LoginOutcome> {
-        let now = chrono::Utc::now().timestamp();
+        let now = self.now().timestamp();
         let row = sqlx::query(
             "SELECT id, org_id, password_hash, locked_until, disabled, must_change_password FROM users WHERE username = $1",
         )
@@ -358,7 +358,7 @@ impl Store {
             ));
         }
         let hash = hash_password(password).map_err(StoreError::Other)?;
-        let now = chrono::Utc::now().timestamp();
+        let now = self.now().timestamp();
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3, updated_at = $3 WHERE id = $4",
@@ -409,7 +409,7 @@ impl Store {
         sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
         )
-        .bind(chrono::Utc::now().timestamp())
+        .bind(self.now().timestamp())
         .bind(user_id.0)
         .execute(tx.conn())
         .await?;

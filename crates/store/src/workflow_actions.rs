@@ -86,7 +86,7 @@ async fn insert_step(
         "INSERT INTO workflow_steps (workflow_id, at, user_id, username, action, from_state, to_state, opinion) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(id)
-    .bind(chrono::Utc::now().timestamp())
+    .bind(tx.now.timestamp())
     .bind(actor.user_id)
     .bind(&actor.username)
     .bind(action)
@@ -111,7 +111,7 @@ struct NewWorkflow<'a> {
 }
 
 async fn insert_workflow(tx: &mut WriteTx, w: NewWorkflow<'_>) -> StoreResult<i64> {
-    let now = chrono::Utc::now().timestamp();
+    let now = tx.now.timestamp();
     let applicant = w
         .applicant
         .user_id
@@ -410,7 +410,7 @@ impl Store {
             return Err(wf_err(WorkflowError::Missing("意见不能超过1000字".into())));
         }
         let mut tx = self.begin_write().await?;
-        let now = chrono::Utc::now().timestamp();
+        let now = tx.now.timestamp();
         let mut last_target = true;
         let mut sets: Vec<(&str, Option<String>)> = Vec::new();
         match action {

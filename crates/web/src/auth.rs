@@ -83,7 +83,7 @@ async fn load(
     if user.disabled {
         return Err(AppError::unauthorized());
     }
-    let now = chrono::Utc::now().timestamp();
+    let now = state.store.now().timestamp();
     if user.locked_until.is_some_and(|t| t > now) {
         return Err(AppError::unauthorized());
     }

@@ -31,11 +31,6 @@ pub fn rfc3339(secs: i64) -> String {
         .unwrap_or_default()
 }
 
-/// Today's date in China.
-pub fn today() -> NaiveDate {
-    Utc::now().with_timezone(&cst()).date_naive()
-}
-
 /// Start of a local date as Unix milliseconds.
 pub fn date_start_ms(d: NaiveDate) -> i64 {
     d.and_hms_opt(0, 0, 0)

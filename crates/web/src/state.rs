@@ -28,6 +28,11 @@ pub fn build_scanner(config: &WebConfig) -> Result<Scanner, String> {
 }
 
 impl AppState {
+    /// Today's date in China by the store's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.store.clock().today()
+    }
+
     /// Builds the state; fails when a configured lexicon is unreadable or
     /// has a bad line.
     pub fn try_new(store: Store, config: WebConfig) -> Result<AppState, String> {

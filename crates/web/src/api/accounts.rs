@@ -125,10 +125,7 @@ async fn create(
     ApiJson(b): ApiJson<AccountBody>,
 ) -> ApiResult<(StatusCode, Json<AccountWithWarnings>)> {
     let scope = s.require(Permission::AccountCreate)?;
-    let input = b
-        .draft()
-        .parse(crate::fmt::today())
-        .map_err(AppError::invalid)?;
+    let input = b.draft().parse(state.today()).map_err(AppError::invalid)?;
     let id = state
         .store
         .create_account(&s.actor(), &scope, &input)
@@ -148,10 +145,7 @@ async fn update(
     let id = parse_id(&id)?;
     // Scope first, so an account out of reach is 404 whatever the body says.
     state.store.account(&scope, id).await?;
-    let input = b
-        .draft()
-        .parse(crate::fmt::today())
-        .map_err(AppError::invalid)?;
+    let input = b.draft().parse(state.today()).map_err(AppError::invalid)?;
     state
         .store
         .update_account(&s.actor(), &scope, id, &input, b.version)

@@ -55,7 +55,7 @@ async fn list(
         },
         overdue_on: match q.overdue.as_str() {
             "" | "false" | "0" => None,
-            "true" | "1" => Some(crate::fmt::today()),
+            "true" | "1" => Some(state.today()),
             _ => return Err(bad("invalid_query", "overdue 只能为 true 或 false")),
         },
         account: match q.account.as_str() {
@@ -137,7 +137,7 @@ async fn apply(
         status: "opening".into(),
         ..Default::default()
     }
-    .parse(crate::fmt::today())
+    .parse(state.today())
     .map_err(AppError::invalid)?;
     let id = state
         .store
@@ -207,7 +207,7 @@ async fn change(
             &s.principal,
             AccountId(parse_id(&id)?),
             &b,
-            crate::fmt::today(),
+            state.today(),
             &cal,
         )
         .await?;
@@ -266,7 +266,7 @@ async fn act(
             id,
             action,
             &input,
-            crate::fmt::today(),
+            state.today(),
             &cal,
             state.config.announce_workdays,
         )

@@ -226,7 +226,7 @@ async fn create(
 ) -> PageResult<Response> {
     let scope = s.require(Permission::AccountCreate)?;
     let draft = f.draft();
-    let input = match draft.parse(crate::fmt::today()) {
+    let input = match draft.parse(state.today()) {
         Ok(i) => i,
         Err(errs) => {
             return form_page(
@@ -408,7 +408,7 @@ async fn detail(
         }
     };
     let cal = state.store.calendar().await?;
-    let today = crate::fmt::today();
+    let today = state.today();
     let workflows = state
         .store
         .workflows(
@@ -474,7 +474,7 @@ async fn update(
     let id = parse_id(&id)?;
     let current = state.store.account(&scope, id).await?;
     let draft = f.draft();
-    let input = match draft.parse(crate::fmt::today()) {
+    let input = match draft.parse(state.today()) {
         Ok(i) => i,
         Err(errs) => {
             return form_page(
@@ -549,10 +549,7 @@ pub async fn export_response(
     a.detail = serde_json::json!({"count": rows.len(), "filter": query_string(&p.query_pairs())})
         .to_string();
     state.store.audit(a).await?;
-    Ok(xlsx(
-        bytes,
-        &format!("账号台账-{}.xlsx", crate::fmt::today()),
-    ))
+    Ok(xlsx(bytes, &format!("账号台账-{}.xlsx", state.today())))
 }
 
 async fn export(
@@ -643,7 +640,7 @@ async fn import_submit(
         Err(e) => return import_page(&state, &s, e.message(), vec![]),
     };
     let orgs = state.store.orgs_in_scope(&scope).await?;
-    let inputs = match resolve_import(rows, &orgs, crate::fmt::today()) {
+    let inputs = match resolve_import(rows, &orgs, state.today()) {
         Ok(i) => i,
         Err(errors) => {
             let summary = format!("共有 {} 行存在问题，本次未导入任何数据。", errors.len());

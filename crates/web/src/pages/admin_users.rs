@@ -64,7 +64,7 @@ async fn page(
     secret_label: String,
 ) -> PageResult<Response> {
     let scope = s.require(Permission::UserRead)?;
-    let now = chrono::Utc::now().timestamp();
+    let now = state.store.now().timestamp();
     let mut rows = Vec::new();
     for u in state.store.users_in_scope(&scope).await? {
         let roles = state

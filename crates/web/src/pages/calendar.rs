@@ -109,7 +109,7 @@ async fn page(
     status: StatusCode,
 ) -> PageResult<Response> {
     let cal = state.store.calendar().await?;
-    let today = crate::fmt::today();
+    let today = state.today();
     let mut error = error;
     let first = match q.month.trim() {
         "" => NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today),

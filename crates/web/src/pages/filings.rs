@@ -80,7 +80,7 @@ async fn list(
     PageQuery(q): PageQuery<ListQuery>,
 ) -> PageResult<Response> {
     let scope = s.require(Permission::AccountRead)?;
-    let today = crate::fmt::today();
+    let today = state.today();
     let bad = |m: &str| PageError(AppError::bad_request("invalid_query", m.to_string()));
     let filter = WorkflowFilter {
         kind: match q.kind.as_str() {
@@ -148,7 +148,7 @@ struct TodoPage {
 }
 
 async fn todo(State(state): State<AppState>, PageUser(s): PageUser) -> PageResult<Response> {
-    let today = crate::fmt::today();
+    let today = state.today();
     let cal = state.store.calendar().await?;
     let rows = state
         .store
@@ -303,7 +303,7 @@ async fn apply(
         status: "opening".into(),
         ..Default::default()
     };
-    let input = match d.parse(crate::fmt::today()) {
+    let input = match d.parse(state.today()) {
         Ok(i) => i,
         Err(e) => return open_page(&state, &s, kind, d, e.summary()).await,
     };
@@ -399,7 +399,7 @@ async fn detail_page(
 ) -> PageResult<Response> {
     s.require(Permission::AccountRead)?;
     let w = state.store.workflow_for(&s.principal, id).await?;
-    let today = crate::fmt::today();
+    let today = state.today();
     let cal = state.store.calendar().await?;
     let (due_text, u) = due_info(&cal, today, &w);
     let due = if due_text.is_empty() {
@@ -527,7 +527,7 @@ async fn act(
             id,
             action,
             &input,
-            crate::fmt::today(),
+            state.today(),
             &cal,
             state.config.announce_workdays,
         )
@@ -767,7 +767,7 @@ async fn change_submit(
             &s.principal,
             id,
             &ChangeInput::from(f),
-            crate::fmt::today(),
+            state.today(),
             &cal,
         )
         .await

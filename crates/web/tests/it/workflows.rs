@@ -178,7 +178,7 @@ both_backends!(workflow_api_and_reminders, async |store: Store| {
     assert!(r["total"].as_i64().unwrap() >= 1);
     // Reminders are raised once however often the job runs.
     let cal = app.store.calendar().await.unwrap();
-    let today = govmedia_web::fmt::today();
+    let today = app.store.clock().today();
     let first = app.store.run_deadline_reminders(today, &cal).await.unwrap();
     assert!(first > 0);
     assert_eq!(
