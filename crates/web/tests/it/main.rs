@@ -11,4 +11,5 @@ mod pages;
 mod scan;
 mod scope;
 mod security;
+mod snapshots;
 mod workflows;
