@@ -67,3 +67,83 @@ impl std::fmt::Display for ValidationErrors {
 }
 
 impl std::error::Error for ValidationErrors {}
+
+/// Why a rule refused an action. The variant decides how the edge answers
+/// (HTTP status, page or inline message); the `code` is the stable string
+/// API users see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleError {
+    /// An input breaks a rule about its content (HTTP 422).
+    Invalid { code: &'static str, message: String },
+    /// Field-by-field validation of a form or body (HTTP 422).
+    Fields(ValidationErrors),
+    /// The actor may not do this (HTTP 403, code `forbidden`).
+    Forbidden { message: String },
+    /// Nothing of that id within the actor's reach (HTTP 404).
+    NotFound,
+    /// The record's state, its version or another record stands in the
+    /// way (HTTP 409).
+    Conflict { code: &'static str, message: String },
+}
+
+impl RuleError {
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> RuleError {
+        RuleError::Invalid {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> RuleError {
+        RuleError::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> RuleError {
+        RuleError::Forbidden {
+            message: message.into(),
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuleError::Invalid { code, .. } | RuleError::Conflict { code, .. } => code,
+            RuleError::Fields(e) => e.first_code(),
+            RuleError::Forbidden { .. } => "forbidden",
+            RuleError::NotFound => "not_found",
+        }
+    }
+
+    /// The message a page shows beside the form that caused it; `None`
+    /// for the errors that get a page of their own.
+    pub fn inline_message(&self) -> Option<&str> {
+        match self {
+            RuleError::Invalid { message, .. }
+            | RuleError::Conflict { message, .. }
+            | RuleError::Forbidden { message } => Some(message),
+            RuleError::Fields(_) | RuleError::NotFound => None,
+        }
+    }
+}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RuleError::Invalid { message, .. }
+            | RuleError::Conflict { message, .. }
+            | RuleError::Forbidden { message } => f.write_str(message),
+            RuleError::Fields(e) => write!(f, "{e}"),
+            RuleError::NotFound => f.write_str("未找到该记录，或它不在您的管辖范围内"),
+        }
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+impl From<ValidationErrors> for RuleError {
+    fn from(e: ValidationErrors) -> Self {
+        RuleError::Fields(e)
+    }
+}

@@ -16,5 +16,5 @@ pub mod platform;
 pub mod text;
 pub mod workflow;
 
-pub use error::{FieldError, ValidationErrors};
+pub use error::{FieldError, RuleError, ValidationErrors};
 pub use ids::{AccountId, OrgId, UserId};

@@ -227,6 +227,21 @@ impl std::fmt::Display for WorkflowError {
 
 impl std::error::Error for WorkflowError {}
 
+impl From<WorkflowError> for crate::error::RuleError {
+    fn from(e: WorkflowError) -> Self {
+        let code = e.code();
+        let message = e.to_string();
+        match e {
+            WorkflowError::Missing(_) | WorkflowError::Calendar(_) => {
+                crate::error::RuleError::Invalid { code, message }
+            }
+            WorkflowError::Illegal(_) | WorkflowError::OwnRequest | WorkflowError::TooEarly(_) => {
+                crate::error::RuleError::Conflict { code, message }
+            }
+        }
+    }
+}
+
 impl WorkflowError {
     pub fn code(&self) -> &'static str {
         match self {

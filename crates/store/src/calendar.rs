@@ -88,7 +88,7 @@ impl Store {
     /// Stores a whole year's notice (validated), replacing that year.
     pub async fn calendar_load_year(&self, actor: &Actor, f: &YearFile) -> StoreResult<()> {
         f.validate()
-            .map_err(|e| StoreError::conflict("invalid_calendar", e.to_string()))?;
+            .map_err(|e| StoreError::invalid("invalid_calendar", e.to_string()))?;
         let mut tx = self.begin_write().await?;
         write_year(&mut tx, actor, f, "upload").await?;
         let mut a = actor.audit("calendar.load", "calendar_year", f.year);
@@ -110,7 +110,7 @@ impl Store {
         let cal = self.calendar().await?;
         let year = date.year();
         if !cal.has_year(year) {
-            return Err(StoreError::conflict(
+            return Err(StoreError::invalid(
                 "calendar_year_missing",
                 format!("{year}年的节假日安排尚未录入，请先导入该年度的国务院通知，再修改单日"),
             ));
@@ -148,7 +148,7 @@ impl Store {
             f.days.sort_by(|a, b| a.date.cmp(&b.date));
         }
         f.validate()
-            .map_err(|e| StoreError::conflict("invalid_calendar", e.to_string()))?;
+            .map_err(|e| StoreError::invalid("invalid_calendar", e.to_string()))?;
         let mut tx = self.begin_write().await?;
         write_year(&mut tx, actor, &f, "edit").await?;
         let mut a = actor.audit("calendar.day", "calendar_day", date);

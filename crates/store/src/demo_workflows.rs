@@ -96,7 +96,7 @@ impl Store {
                     ..Default::default()
                 }
                 .parse(base)
-                .map_err(StoreError::Invalid)
+                .map_err(StoreError::from)
             };
         let act = |w: &Who, id: i64, action: Action, input: ActInput, on: NaiveDate| {
             let (store, cal, actor, p) = (self.clone(), cal.clone(), w.actor.clone(), w.p.clone());

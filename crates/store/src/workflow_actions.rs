@@ -21,11 +21,11 @@ use serde::Deserialize;
 use sqlx::Row;
 
 fn wf_err(e: WorkflowError) -> StoreError {
-    StoreError::conflict(e.code(), e.to_string())
+    StoreError::from(govmedia_domain::RuleError::from(e))
 }
 
 fn forbidden() -> StoreError {
-    StoreError::conflict("forbidden", "您无权对该申请执行此操作")
+    StoreError::forbidden("您无权对该申请执行此操作")
 }
 
 /// Extra input an action may carry.
@@ -60,12 +60,12 @@ fn parse_date(s: &str, today: NaiveDate, label: &str) -> StoreResult<NaiveDate> 
     match s.trim() {
         "" => Ok(today),
         v => match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-            Ok(d) if d > today => Err(StoreError::conflict(
+            Ok(d) if d > today => Err(StoreError::invalid(
                 "date_in_future",
                 format!("{label}不能晚于今天"),
             )),
             Ok(d) => Ok(d),
-            Err(_) => Err(StoreError::conflict(
+            Err(_) => Err(StoreError::invalid(
                 "invalid_date",
                 format!("{label}格式应为 YYYY-MM-DD"),
             )),
@@ -157,7 +157,7 @@ impl Store {
         input: &AccountInput,
     ) -> StoreResult<i64> {
         if !matches!(kind, WorkflowKind::Open | WorkflowKind::PersonalOpen) {
-            return Err(StoreError::conflict("invalid_kind", "申请类型无效"));
+            return Err(StoreError::invalid("invalid_kind", "申请类型无效"));
         }
         let org = self
             .org_scoped(&p.scope(Permission::FilingSubmit), input.host_org_id)
@@ -169,7 +169,7 @@ impl Store {
                 )
             })?;
         if kind == WorkflowKind::PersonalOpen && input.owner_name.trim().is_empty() {
-            return Err(StoreError::conflict(
+            return Err(StoreError::invalid(
                 "owner_required",
                 "职务账号须填写开设人姓名",
             ));
@@ -221,7 +221,7 @@ impl Store {
             return Err(StoreError::conflict("account_closed", "该账号已关停"));
         }
         if reason.trim().is_empty() || reason.chars().count() > 500 {
-            return Err(StoreError::conflict(
+            return Err(StoreError::invalid(
                 "reason_required",
                 "请填写不超过500字的关停或整合理由",
             ));
@@ -230,23 +230,20 @@ impl Store {
             WorkflowKind::Close => None,
             WorkflowKind::Merge => {
                 let sid = survivor.ok_or_else(|| {
-                    StoreError::conflict("survivor_required", "整合须选择保留的账号")
+                    StoreError::invalid("survivor_required", "整合须选择保留的账号")
                 })?;
                 let s = self.account(&scope, sid).await.map_err(|_| {
-                    StoreError::conflict(
-                        "survivor_required",
-                        "保留的账号不存在或不在您的管辖范围内",
-                    )
+                    StoreError::invalid("survivor_required", "保留的账号不存在或不在您的管辖范围内")
                 })?;
                 if s.id == a.id || s.status == AccountStatus::Closed {
-                    return Err(StoreError::conflict(
+                    return Err(StoreError::invalid(
                         "survivor_invalid",
                         "保留的账号须为另一个未关停的账号",
                     ));
                 }
                 Some(s.id)
             }
-            _ => return Err(StoreError::conflict("invalid_kind", "申请类型无效")),
+            _ => return Err(StoreError::invalid("invalid_kind", "申请类型无效")),
         };
         let mut tx = self.begin_write().await?;
         // Checked inside the write transaction, so two applications cannot
@@ -330,7 +327,7 @@ impl Store {
             personal_official: a.personal_official,
             owner_name: a.owner_name.clone(),
         };
-        let input = draft.parse(today).map_err(StoreError::Invalid)?;
+        let input = draft.parse(today).map_err(StoreError::from)?;
         let changed: Vec<&str> = [
             ("name", input.name != a.name),
             (
@@ -345,7 +342,7 @@ impl Store {
         .map(|(f, _)| f)
         .collect();
         if changed.is_empty() {
-            return Err(StoreError::conflict(
+            return Err(StoreError::invalid(
                 "nothing_changed",
                 "没有填写任何变更内容",
             ));
@@ -433,7 +430,7 @@ impl Store {
                 if input.handle.trim().is_empty() {
                     return Err(wf_err(WorkflowError::Missing("请填写平台账号ID".into())));
                 }
-                let parsed = draft.parse(today).map_err(StoreError::Invalid)?;
+                let parsed = draft.parse(today).map_err(StoreError::from)?;
                 let account = insert_account(&mut tx, actor, &parsed, "create").await?;
                 sets.push(("account_id", Some(account.0.to_string())));
             }

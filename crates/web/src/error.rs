@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use govmedia_domain::ValidationErrors;
+use govmedia_domain::{RuleError, ValidationErrors};
 use govmedia_store::StoreError;
 use serde::Serialize;
 
@@ -63,29 +63,30 @@ impl AppError {
     }
 }
 
+impl From<RuleError> for AppError {
+    /// The one place a rule's refusal becomes an HTTP status.
+    fn from(e: RuleError) -> AppError {
+        match e {
+            RuleError::Invalid { code, message } => {
+                AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+            }
+            RuleError::Fields(errs) => AppError::invalid(errs),
+            RuleError::Forbidden { message } => {
+                AppError::new(StatusCode::FORBIDDEN, "forbidden", message)
+            }
+            RuleError::NotFound => AppError::not_found(),
+            RuleError::Conflict { code, message } => {
+                AppError::new(StatusCode::CONFLICT, code, message)
+            }
+        }
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
         match e {
             StoreError::NotFound => AppError::not_found(),
-            StoreError::Conflict { code, message } => {
-                let status = match code {
-                    "forbidden" => StatusCode::FORBIDDEN,
-                    "calendar_year_missing"
-                    | "invalid_date"
-                    | "date_in_future"
-                    | "missing_field"
-                    | "reason_required"
-                    | "owner_required"
-                    | "survivor_required"
-                    | "survivor_invalid"
-                    | "invalid_kind"
-                    | "nothing_changed"
-                    | "invalid_calendar" => StatusCode::UNPROCESSABLE_ENTITY,
-                    _ => StatusCode::CONFLICT,
-                };
-                AppError::new(status, code, message)
-            }
-            StoreError::Invalid(errs) => AppError::invalid(errs),
+            StoreError::Rule(rule) => rule.into(),
             other => {
                 tracing::error!(error = %other, "store error");
                 AppError::internal()
@@ -157,6 +158,46 @@ impl IntoResponse for PageError {
         };
         let body = crate::pages::error_page(title, &e.message, e.code);
         (e.status, Html(body)).into_response()
+    }
+}
+
+/// A store error sorted for a form: a message to show beside it, field
+/// errors to show beside each field, or one that gets the error page.
+#[derive(Debug)]
+pub enum FormError {
+    Message { code: &'static str, message: String },
+    Fields(ValidationErrors),
+    Page(StoreError),
+}
+
+impl From<StoreError> for FormError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Rule(RuleError::Fields(f)) => FormError::Fields(f),
+            StoreError::Rule(rule) if rule.inline_message().is_some() => FormError::Message {
+                code: rule.code(),
+                message: rule.to_string(),
+            },
+            other => FormError::Page(other),
+        }
+    }
+}
+
+impl From<FormError> for PageError {
+    fn from(e: FormError) -> Self {
+        match e {
+            FormError::Fields(f) => PageError(AppError::invalid(f)),
+            FormError::Message { code, message } => {
+                PageError(AppError::new(StatusCode::CONFLICT, code, message))
+            }
+            FormError::Page(e) => e.into(),
+        }
+    }
+}
+
+impl From<FormError> for AppError {
+    fn from(e: FormError) -> Self {
+        PageError::from(e).0
     }
 }
 

@@ -4,7 +4,7 @@
 use super::{Ctx, org_options, pager, query_string, render, tree_order};
 use crate::account_params::{AccountFormFields, ListParams, resolve_import};
 use crate::auth::{PageUser, Session};
-use crate::error::{AppError, PageError, PageResult};
+use crate::error::{AppError, FormError, PageError, PageResult};
 use crate::excel;
 use crate::extract::{PageForm, PageQuery};
 use crate::pages::login::NoticeQuery;
@@ -204,8 +204,8 @@ async fn new_form(State(state): State<AppState>, PageUser(s): PageUser) -> PageR
 
 /// Turns a store conflict into a form error so the user keeps their input.
 fn conflict_to_errors(e: StoreError) -> Result<ValidationErrors, PageError> {
-    match e {
-        StoreError::Conflict { code, message } => {
+    match FormError::from(e) {
+        FormError::Message { code, message } => {
             let mut errs = ValidationErrors::default();
             let field = if code == "host_org_out_of_scope" {
                 "host_org_id"

@@ -3,7 +3,7 @@
 
 use super::{Ctx, org_options, render, tree_order};
 use crate::auth::{PageUser, Session};
-use crate::error::{AppError, PageError, PageResult};
+use crate::error::{AppError, FormError, PageError, PageResult};
 use crate::extract::PageForm;
 use crate::state::AppState;
 use askama::Template;
@@ -13,7 +13,6 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use govmedia_domain::auth::{DataScope, Permission, Role};
 use govmedia_domain::{OrgId, UserId};
-use govmedia_store::StoreError;
 use govmedia_store::secrets::random_password;
 use govmedia_store::users::NewUser;
 use serde::Deserialize;
@@ -194,6 +193,7 @@ async fn create(
             },
         )
         .await
+        .map_err(FormError::from)
     {
         Ok(_) => {
             page(
@@ -206,7 +206,7 @@ async fn create(
             )
             .await
         }
-        Err(StoreError::Conflict { message, .. }) => fail(message, f).await,
+        Err(FormError::Message { message, .. }) => fail(message, f).await,
         Err(e) => Err(e.into()),
     }
 }

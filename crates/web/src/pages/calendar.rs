@@ -3,7 +3,7 @@
 
 use super::{Ctx, render};
 use crate::auth::{PageUser, Session};
-use crate::error::PageResult;
+use crate::error::{FormError, PageResult};
 use crate::extract::{PageForm, PageQuery};
 use crate::state::AppState;
 use askama::Template;
@@ -15,7 +15,6 @@ use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use govmedia_domain::auth::Permission;
 use govmedia_domain::calendar::{Calendar, YearFile, is_weekend};
-use govmedia_store::StoreError;
 use serde::Deserialize;
 
 pub struct Cell {
@@ -252,9 +251,14 @@ async fn upload(
             .await;
         }
     };
-    match state.store.calendar_load_year(&s.actor(), &f).await {
+    match state
+        .store
+        .calendar_load_year(&s.actor(), &f)
+        .await
+        .map_err(FormError::from)
+    {
         Ok(()) => Ok(Redirect::to(&format!("/calendar?month={}-01", f.year)).into_response()),
-        Err(StoreError::Conflict { message, .. }) => {
+        Err(FormError::Message { message, .. }) => {
             page(
                 &state,
                 &s,
@@ -302,11 +306,16 @@ async fn set_day(
         "normal" => None,
         _ => return fail("类型无效".into()).await,
     };
-    match state.store.calendar_set_day(&s.actor(), date, entry).await {
+    match state
+        .store
+        .calendar_set_day(&s.actor(), date, entry)
+        .await
+        .map_err(FormError::from)
+    {
         Ok(()) => {
             Ok(Redirect::to(&format!("/calendar?month={}", date.format("%Y-%m"))).into_response())
         }
-        Err(StoreError::Conflict { message, .. }) => fail(message).await,
+        Err(FormError::Message { message, .. }) => fail(message).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{Ctx, org_options, render, tree_order};
 use crate::auth::{PageUser, Session};
-use crate::error::{AppError, PageError, PageResult};
+use crate::error::{AppError, FormError, PageError, PageResult};
 use crate::extract::{PageForm, PageQuery};
 use crate::state::AppState;
 use askama::Template;
@@ -19,7 +19,6 @@ use govmedia_domain::auth::Permission;
 use govmedia_domain::calendar::Calendar;
 use govmedia_domain::platform::Platform;
 use govmedia_domain::workflow::{Action, State as WfState, Urgency, WorkflowKind, urgency};
-use govmedia_store::StoreError;
 use govmedia_store::workflow_actions::{ActInput, ChangeInput};
 use govmedia_store::workflows::{WorkflowFilter, WorkflowRecord};
 use serde::Deserialize;
@@ -311,9 +310,10 @@ async fn apply(
         .store
         .apply_open(&s.actor(), &s.principal, kind, &input)
         .await
+        .map_err(FormError::from)
     {
         Ok(id) => Ok(Redirect::to(&format!("/filings/{id}")).into_response()),
-        Err(StoreError::Conflict { message, .. }) => open_page(&state, &s, kind, d, message).await,
+        Err(FormError::Message { message, .. }) => open_page(&state, &s, kind, d, message).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -532,12 +532,13 @@ async fn act(
             state.config.announce_workdays,
         )
         .await
+        .map_err(FormError::from)
     {
         Ok(_) => Ok(Redirect::to(&format!("/filings/{id}")).into_response()),
-        Err(StoreError::Conflict { message, .. }) => {
+        Err(FormError::Message { message, .. }) => {
             detail_page(&state, &s, id, message, StatusCode::CONFLICT).await
         }
-        Err(StoreError::Invalid(e)) => {
+        Err(FormError::Fields(e)) => {
             detail_page(
                 &state,
                 &s,
@@ -678,9 +679,10 @@ async fn close_submit(
         .store
         .apply_close(&s.actor(), &s.principal, kind, id, &f.reason, survivor)
         .await
+        .map_err(FormError::from)
     {
         Ok(wid) => Ok(Redirect::to(&format!("/filings/{wid}")).into_response()),
-        Err(StoreError::Conflict { message, .. }) => {
+        Err(FormError::Message { message, .. }) => {
             close_page(&state, &s, id, f.kind, f.reason, message).await
         }
         Err(e) => Err(e.into()),
@@ -771,10 +773,11 @@ async fn change_submit(
             &cal,
         )
         .await
+        .map_err(FormError::from)
     {
         Ok(wid) => Ok(Redirect::to(&format!("/filings/{wid}")).into_response()),
-        Err(StoreError::Conflict { message, .. }) => change_page(&state, &s, id, message).await,
-        Err(StoreError::Invalid(e)) => change_page(&state, &s, id, e.summary()).await,
+        Err(FormError::Message { message, .. }) => change_page(&state, &s, id, message).await,
+        Err(FormError::Fields(e)) => change_page(&state, &s, id, e.summary()).await,
         Err(e) => Err(e.into()),
     }
 }

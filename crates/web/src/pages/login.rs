@@ -2,7 +2,7 @@
 
 use super::{Ctx, render};
 use crate::auth::{LOGIN_CSRF_COOKIE, PageUser, safe_next, session_cookie};
-use crate::error::{AppError, PageResult};
+use crate::error::{AppError, FormError, PageResult};
 use crate::extract::{ClientIp, PageForm, PageQuery};
 use crate::state::AppState;
 use askama::Template;
@@ -251,9 +251,10 @@ async fn password_submit(
             s.session_id,
         )
         .await
+        .map_err(FormError::from)
     {
         Ok(()) => Ok(Redirect::to("/?notice=password_changed").into_response()),
-        Err(govmedia_store::StoreError::Conflict { message, .. }) => fail(&message),
+        Err(FormError::Message { message, .. }) => fail(&message),
         Err(e) => Err(AppError::from(e).into()),
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{Ctx, org_options, render, tree_order};
 use crate::auth::{PageUser, Session};
-use crate::error::{AppError, PageError, PageResult};
+use crate::error::{AppError, FormError, PageError, PageResult};
 use crate::extract::PageForm;
 use crate::state::AppState;
 use askama::Template;
@@ -149,8 +149,8 @@ async fn form_page(
 }
 
 fn store_errors(e: StoreError) -> Result<ValidationErrors, PageError> {
-    match e {
-        StoreError::Conflict { code, message } => {
+    match FormError::from(e) {
+        FormError::Message { code, message } => {
             let mut v = ValidationErrors::default();
             v.push("name", code, message);
             Ok(v)
