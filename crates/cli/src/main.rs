@@ -2,6 +2,7 @@
 
 mod commands;
 mod config;
+mod jobs_cmd;
 mod scan_cmd;
 mod serve;
 
@@ -14,7 +15,7 @@ use std::process::ExitCode;
     name = "govmedia",
     version,
     about = "政务新媒体管理平台 govmedia — registry, workflows and supervision of government new-media accounts",
-    after_help = "Examples:\n  govmedia serve --demo                       # demo data on ./data/govmedia.db\n  govmedia serve --database-url postgres://postgres@127.0.0.1/govmedia\n  govmedia init --org 江西省人力资源和社会保障厅 --region 江西省 --admin admin\n  govmedia user create --username zhangsan --name 张三 --org 南昌市人力资源和社会保障局 --role editor\n  govmedia audit verify\n  govmedia calendar add-workdays 2025-09-26 5   # prints 2025-10-10\n  govmedia calendar is-workday 2025-09-28       # prints workday\n  govmedia scan --format json post.txt          # findings as JSON\n  govmedia scan --jsonl --summary posts.jsonl   # bulk totals\n  govmedia mask post.txt                        # de-identified text"
+    after_help = "Examples:\n  govmedia serve --demo                       # demo data on ./data/govmedia.db\n  govmedia serve --database-url postgres://postgres@127.0.0.1/govmedia\n  govmedia init --org 江西省人力资源和社会保障厅 --region 江西省 --admin admin\n  govmedia user create --username zhangsan --name 张三 --org 南昌市人力资源和社会保障局 --role editor\n  govmedia audit verify\n  govmedia calendar add-workdays 2025-09-26 5   # prints 2025-10-10\n  govmedia calendar is-workday 2025-09-28       # prints workday\n  govmedia jobs run-once deadline_reminders --now 2026-11-20\n  govmedia scan --format json post.txt          # findings as JSON\n  govmedia scan --jsonl --summary posts.jsonl   # bulk totals\n  govmedia mask post.txt                        # de-identified text"
 )]
 struct Cli {
     /// Configuration file (default: ./govmedia.toml if present).
@@ -70,6 +71,9 @@ enum Command {
     /// into the database).
     #[command(subcommand)]
     Calendar(commands::CalendarCommand),
+    /// Scheduled jobs: list them, or run one now (or as of another moment).
+    #[command(subcommand)]
+    Jobs(jobs_cmd::JobsCommand),
 }
 
 fn main() -> ExitCode {
@@ -125,6 +129,7 @@ fn main() -> ExitCode {
             Command::User(c) => commands::user(&cfg, c).await,
             Command::Audit(c) => commands::audit(&cfg, c).await,
             Command::Calendar(c) => commands::calendar(&cfg, explicit_db, c).await,
+            Command::Jobs(c) => jobs_cmd::run(&cfg, c).await,
             Command::Scan(_) | Command::Mask { .. } => Ok(ExitCode::SUCCESS),
         }
     });

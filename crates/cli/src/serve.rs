@@ -37,8 +37,7 @@ pub async fn run(cfg: Config, demo: bool) -> Result<ExitCode, String> {
             }
             _ => (random_password(), true),
         };
-        match store
-            .seed_demo(&password)
+        match govmedia_demo::seed(&store, &password)
             .await
             .map_err(|e| format!("demo data: {e}"))?
         {
@@ -67,7 +66,7 @@ pub async fn run(cfg: Config, demo: bool) -> Result<ExitCode, String> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let housekeeping = tokio::spawn(housekeeping(store.clone(), cfg.audit_retention_days));
+    let housekeeping = tokio::spawn(run_jobs(crate::jobs_cmd::ctx(&cfg, store.clone())));
     let state = govmedia_web::AppState::try_new(store.clone(), cfg.web.clone())?;
     let app = govmedia_web::app(state);
     println!("govmedia 已启动 / listening on http://{addr}");
@@ -84,27 +83,13 @@ pub async fn run(cfg: Config, demo: bool) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Hourly: raise deadline reminders and purge audit entries past
-/// retention. Both are idempotent, so every instance may run them.
-async fn housekeeping(store: Store, retention_days: i64) {
-    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+/// Every minute, runs the jobs that are due and that this instance
+/// claims (each job once per period across all instances).
+async fn run_jobs(ctx: govmedia_jobs::JobCtx) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
-        let today = store.clock().today();
-        match store.calendar().await {
-            Ok(cal) => match store.run_deadline_reminders(today, &cal).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(created = n, "deadline reminders raised"),
-                Err(e) => tracing::warn!(error = %e, "deadline reminders failed"),
-            },
-            Err(e) => tracing::warn!(error = %e, "calendar unavailable"),
-        }
-        let cutoff = store.now().timestamp_millis() - retention_days * 24 * 3600 * 1000;
-        match store.audit_purge(cutoff).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(deleted = n, "audit entries past retention purged"),
-            Err(e) => tracing::warn!(error = %e, "audit purge failed"),
-        }
+        govmedia_jobs::run_due(&ctx, ctx.store.now()).await;
     }
 }
 

@@ -1,7 +1,7 @@
 //! Accounts in the registry (台账): statuses and validated input.
 
 use crate::error::ValidationErrors;
-use crate::ids::{OrgId, UserId};
+use crate::ids::{AccountId, OrgId, UserId};
 use crate::platform::Platform;
 use crate::text::{char_len, has_control_chars};
 use chrono::NaiveDate;
@@ -282,6 +282,76 @@ pub struct AccountRow {
     pub status: AccountStatus,
     pub personal_official: bool,
     pub created_by: Option<UserId>,
+}
+
+/// An account in the registry, with its host org's name, path and region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountRecord {
+    pub id: crate::ids::AccountId,
+    pub platform: Platform,
+    pub name: String,
+    pub handle: String,
+    pub home_url: String,
+    pub host_org_id: OrgId,
+    pub host_org_name: String,
+    #[serde(skip)]
+    pub host_org_path: String,
+    #[serde(skip)]
+    pub host_org_region: String,
+    pub responsible_person: String,
+    pub operators: String,
+    pub vendor_operated: bool,
+    pub vendor_name: String,
+    pub certification_subject: String,
+    pub purpose: String,
+    pub opened_on: Option<NaiveDate>,
+    pub status: AccountStatus,
+    pub personal_official: bool,
+    pub owner_name: String,
+    /// The account this one was merged into (整合), once deregistered.
+    pub merged_into: Option<AccountId>,
+    pub version: i64,
+    pub created_by: Option<UserId>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl AccountRecord {
+    pub fn row(&self) -> AccountRow {
+        AccountRow {
+            id: self.id,
+            platform: self.platform,
+            name: self.name.clone(),
+            host_org_id: self.host_org_id,
+            host_org_name: self.host_org_name.clone(),
+            host_org_region: self.host_org_region.clone(),
+            certification_subject: self.certification_subject.clone(),
+            status: self.status,
+            personal_official: self.personal_official,
+            created_by: self.created_by,
+        }
+    }
+
+    /// The record as raw fields, to be edited and parsed again.
+    pub fn draft(&self) -> AccountDraft {
+        AccountDraft {
+            platform: self.platform.code().into(),
+            name: self.name.clone(),
+            handle: self.handle.clone(),
+            home_url: self.home_url.clone(),
+            host_org_id: self.host_org_id.0.to_string(),
+            responsible_person: self.responsible_person.clone(),
+            operators: self.operators.clone(),
+            vendor_operated: self.vendor_operated,
+            vendor_name: self.vendor_name.clone(),
+            certification_subject: self.certification_subject.clone(),
+            purpose: self.purpose.clone(),
+            opened_on: self.opened_on.map(|d| d.to_string()).unwrap_or_default(),
+            status: self.status.code().into(),
+            personal_official: self.personal_official,
+            owner_name: self.owner_name.clone(),
+        }
+    }
 }
 
 /// Chinese label of an account field, for history and error reports.

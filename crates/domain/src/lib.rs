@@ -17,4 +17,4 @@ pub mod text;
 pub mod workflow;
 
 pub use error::{FieldError, RuleError, ValidationErrors};
-pub use ids::{AccountId, OrgId, UserId};
+pub use ids::{AccountId, OrgId, UserId, WorkflowId};

@@ -7,7 +7,9 @@ use crate::error::{StoreError, StoreResult};
 use crate::orgs::Actor;
 use crate::scope_sql::push_scope;
 use crate::sql::{Sql, like_escape};
+use crate::workflows::{date, decode};
 use chrono::NaiveDate;
+pub use govmedia_domain::account::AccountRecord;
 use govmedia_domain::account::{AccountInput, AccountRow, AccountStatus};
 use govmedia_domain::auth::Scope;
 use govmedia_domain::checks::{Warning, WarningKind, check_accounts};
@@ -18,62 +20,12 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::{BTreeSet, HashMap};
 
-#[derive(Debug, Clone, Serialize)]
-pub struct AccountRecord {
-    pub id: AccountId,
-    pub platform: Platform,
-    pub name: String,
-    pub handle: String,
-    pub home_url: String,
-    pub host_org_id: OrgId,
-    pub host_org_name: String,
-    #[serde(skip)]
-    pub host_org_path: String,
-    #[serde(skip)]
-    pub host_org_region: String,
-    pub responsible_person: String,
-    pub operators: String,
-    pub vendor_operated: bool,
-    pub vendor_name: String,
-    pub certification_subject: String,
-    pub purpose: String,
-    pub opened_on: Option<String>,
-    pub status: AccountStatus,
-    pub personal_official: bool,
-    pub owner_name: String,
-    /// The account this one was merged into (整合), once deregistered.
-    pub merged_into: Option<AccountId>,
-    pub version: i64,
-    pub created_by: Option<UserId>,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-impl AccountRecord {
-    pub fn row(&self) -> AccountRow {
-        AccountRow {
-            id: self.id,
-            platform: self.platform,
-            name: self.name.clone(),
-            host_org_id: self.host_org_id,
-            host_org_name: self.host_org_name.clone(),
-            host_org_region: self.host_org_region.clone(),
-            certification_subject: self.certification_subject.clone(),
-            status: self.status,
-            personal_official: self.personal_official,
-            created_by: self.created_by,
-        }
-    }
-}
-
 const COLUMNS: &str = "a.id, a.platform, a.name, a.handle, a.home_url, a.host_org_id, o.name AS host_org_name, o.path AS host_org_path, o.region AS host_org_region, a.responsible_person, a.operators, a.vendor_operated, a.vendor_name, a.certification_subject, a.purpose, a.opened_on, a.status, a.personal_official, a.owner_name, a.merged_into, a.version, a.created_by, a.created_at, a.updated_at";
 
 fn from_row(r: &AnyRow) -> Result<AccountRecord, sqlx::Error> {
-    let platform: String = r.try_get("platform")?;
-    let status: String = r.try_get("status")?;
     Ok(AccountRecord {
         id: AccountId(r.try_get("id")?),
-        platform: Platform::parse(&platform).unwrap_or(Platform::Other),
+        platform: decode(r, "platform", Platform::parse)?,
         name: r.try_get("name")?,
         handle: r.try_get("handle")?,
         home_url: r.try_get("home_url")?,
@@ -87,8 +39,8 @@ fn from_row(r: &AnyRow) -> Result<AccountRecord, sqlx::Error> {
         vendor_name: r.try_get("vendor_name")?,
         certification_subject: r.try_get("certification_subject")?,
         purpose: r.try_get("purpose")?,
-        opened_on: r.try_get("opened_on")?,
-        status: AccountStatus::parse(&status).unwrap_or(AccountStatus::Active),
+        opened_on: date(r, "opened_on")?,
+        status: decode(r, "status", AccountStatus::parse)?,
         personal_official: r.try_get::<i64, _>("personal_official")? != 0,
         owner_name: r.try_get("owner_name")?,
         merged_into: r.try_get::<Option<i64>, _>("merged_into")?.map(AccountId),
@@ -490,7 +442,10 @@ fn record_values(a: &AccountRecord) -> Vec<(&'static str, String)> {
         ("vendor_name", a.vendor_name.clone()),
         ("certification_subject", a.certification_subject.clone()),
         ("purpose", a.purpose.clone()),
-        ("opened_on", a.opened_on.clone().unwrap_or_default()),
+        (
+            "opened_on",
+            a.opened_on.map(|d| d.to_string()).unwrap_or_default(),
+        ),
         ("status", a.status.code().to_string()),
         ("personal_official", a.personal_official.to_string()),
         ("owner_name", a.owner_name.clone()),

@@ -27,6 +27,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_workflows.sql"),
         postgres: include_str!("../migrations/postgres/0003_workflows.sql"),
     },
+    Migration {
+        version: "0004_jobs",
+        sqlite: include_str!("../migrations/sqlite/0004_jobs.sql"),
+        postgres: include_str!("../migrations/postgres/0004_jobs.sql"),
+    },
 ];
 
 /// Key of the PostgreSQL advisory lock that serializes migrations across

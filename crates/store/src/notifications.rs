@@ -1,14 +1,10 @@
-//! In-app notifications, and the daily job that raises them for filings
-//! due soon or overdue. The job is idempotent: a (user, workflow, kind)
-//! notification is raised once, however often the job runs.
+//! In-app notifications. Raising one is idempotent: a (user, workflow,
+//! kind) notification exists once, however often it is raised.
 
 use crate::db::Store;
 use crate::error::StoreResult;
-use chrono::NaiveDate;
-use govmedia_domain::UserId;
-use govmedia_domain::auth::{Permission, Scope};
-use govmedia_domain::calendar::Calendar;
-use govmedia_domain::workflow::{Urgency, urgency};
+use govmedia_domain::auth::Principal;
+use govmedia_domain::{UserId, WorkflowId};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -52,72 +48,51 @@ impl Store {
         Ok(())
     }
 
-    /// One run of the daily reminder job for `today`: every filing still to
-    /// be submitted that is due within two working days or overdue raises
-    /// a notification for each user who can submit it. Returns how many
-    /// notifications were new.
-    pub async fn run_deadline_reminders(
-        &self,
-        today: NaiveDate,
-        cal: &Calendar,
-    ) -> StoreResult<u64> {
-        let open = self
-            .workflows(
-                &Scope::All { within: None },
-                &crate::workflows::WorkflowFilter {
-                    open_only: true,
-                    ..Default::default()
-                },
+    /// Raises notifications; a (user, workflow, kind) triple is raised
+    /// once however often it is asked for. Returns how many were new.
+    pub async fn raise_notifications(&self, items: &[NewNotification]) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let now = tx.now.timestamp();
+        let mut created = 0;
+        for n in items {
+            created += sqlx::query(
+                "INSERT INTO notifications (user_id, workflow_id, kind, message, created_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (user_id, workflow_id, kind) DO NOTHING",
             )
-            .await?;
-        let pending: Vec<_> = open.into_iter().filter(|w| w.filing_pending()).collect();
-        if pending.is_empty() {
-            return Ok(0);
+            .bind(n.user.0)
+            .bind(n.workflow.0)
+            .bind(n.kind)
+            .bind(&n.message)
+            .bind(now)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
         }
-        let ids: Vec<i64> = sqlx::query("SELECT id FROM users WHERE disabled = 0")
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// The principals of every user who is not disabled.
+    pub async fn active_principals(&self) -> StoreResult<Vec<Principal>> {
+        let ids: Vec<i64> = sqlx::query("SELECT id FROM users WHERE disabled = 0 ORDER BY id")
             .fetch_all(&self.pool)
             .await?
             .iter()
             .map(|r| r.try_get::<i64, _>(0))
             .collect::<Result<_, _>>()?;
-        let mut principals = Vec::new();
+        let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            principals.push(self.principal(UserId(id)).await?);
+            out.push(self.principal(UserId(id)).await?);
         }
-        let now = self.now().timestamp();
-        let mut created = 0;
-        for w in pending {
-            let Some(due) = w.due_date() else { continue };
-            let (kind, message) = match urgency(cal, today, due) {
-                Urgency::Overdue => (
-                    "overdue",
-                    format!("“{}”的备案已于 {due} 逾期，请尽快报送", w.title),
-                ),
-                Urgency::DueSoon => (
-                    "due_soon",
-                    format!("“{}”最迟须于 {due}（含当日）报送备案", w.title),
-                ),
-                Urgency::Normal => continue,
-            };
-            let _w = self.write_guard().await;
-            for p in principals
-                .iter()
-                .filter(|p| p.allows_org(Permission::FilingSubmit, w.host_org_id, &w.host_org_path))
-            {
-                created += sqlx::query(
-                    "INSERT INTO notifications (user_id, workflow_id, kind, message, created_at) VALUES ($1, $2, $3, $4, $5)
-                     ON CONFLICT (user_id, workflow_id, kind) DO NOTHING",
-                )
-                .bind(p.user_id.0)
-                .bind(w.id)
-                .bind(kind)
-                .bind(&message)
-                .bind(now)
-                .execute(&self.pool)
-                .await?
-                .rows_affected();
-            }
-        }
-        Ok(created)
+        Ok(out)
     }
+}
+
+/// A notification to raise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNotification {
+    pub user: UserId,
+    pub workflow: WorkflowId,
+    pub kind: &'static str,
+    pub message: String,
 }

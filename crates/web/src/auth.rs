@@ -26,6 +26,15 @@ pub struct Session {
 }
 
 impl Session {
+    /// The caller of an application service: `actor` is `self.actor()`,
+    /// kept by the handler so the borrow outlives the call.
+    pub fn caller<'a>(&'a self, actor: &'a Actor) -> govmedia_app::Caller<'a> {
+        govmedia_app::Caller {
+            actor,
+            principal: &self.principal,
+        }
+    }
+
     pub fn actor(&self) -> Actor {
         Actor {
             user_id: Some(self.principal.user_id.0),

@@ -72,7 +72,7 @@ pub fn export(accounts: &[AccountWithWarnings]) -> Result<Vec<u8>, XlsxError> {
                 a.vendor_name.clone(),
                 a.certification_subject.clone(),
                 a.purpose.clone(),
-                a.opened_on.clone().unwrap_or_default(),
+                a.opened_on.map(|d| d.to_string()).unwrap_or_default(),
                 a.status.label().into(),
                 yes_no(a.personal_official).into(),
                 a.owner_name.clone(),

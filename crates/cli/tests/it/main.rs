@@ -41,7 +41,7 @@ async fn audit_verify_names_the_altered_row() {
     let (url, path) = temp_db();
     let store = Store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
-    store.seed_demo("Demo-Pass-2026").await.unwrap();
+    govmedia_demo::seed(&store, "Demo-Pass-2026").await.unwrap();
     let o = govmedia(&url, &["audit", "verify"]);
     assert!(o.status.success(), "{}", stdout(&o));
     assert!(stdout(&o).contains("entries verified"));

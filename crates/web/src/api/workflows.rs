@@ -8,11 +8,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use govmedia_domain::AccountId;
+use govmedia_app::filings;
 use govmedia_domain::account::AccountDraft;
 use govmedia_domain::auth::Permission;
+use govmedia_domain::workflow;
+use govmedia_domain::workflow::{ActInput, ChangeInput};
 use govmedia_domain::workflow::{Action, State as WfState, WorkflowKind};
-use govmedia_store::workflow_actions::{ActInput, ChangeInput};
+use govmedia_domain::{AccountId, WorkflowId};
 use govmedia_store::workflows::WorkflowFilter;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -76,14 +78,11 @@ async fn load(
     s.require(Permission::AccountRead)?;
     let w = state
         .store
-        .workflow_for(&s.principal, parse_id(&id)?)
+        .workflow_for(&s.principal, WorkflowId(parse_id(&id)?))
         .await?;
     let steps = state.store.workflow_steps(w.id).await?;
     let targets = state.store.filing_targets(w.id).await?;
-    let actions: Vec<&str> = state
-        .store
-        .allowed_actions(&s.principal, &w)
-        .await?
+    let actions: Vec<&str> = workflow::allowed_actions(&s.principal, &w, &targets)
         .iter()
         .map(|a| a.code())
         .collect();
@@ -139,10 +138,8 @@ async fn apply(
     }
     .parse(state.today())
     .map_err(AppError::invalid)?;
-    let id = state
-        .store
-        .apply_open(&s.actor(), &s.principal, kind, &input)
-        .await?;
+    let actor = s.actor();
+    let id = filings::apply_open(&state.store, s.caller(&actor), kind, &input).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id}))))
 }
 
@@ -161,11 +158,7 @@ async fn close(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<CloseBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    if !s.can(Permission::FilingSubmit)
-        && !s
-            .principal
-            .has_role(govmedia_domain::auth::Role::CenterAdmin)
-    {
+    if !workflow::may_apply_closures(&s.principal) {
         return Err(AppError::forbidden());
     }
     let kind = match WorkflowKind::parse(&b.kind) {
@@ -178,17 +171,16 @@ async fn close(
             ));
         }
     };
-    let wid = state
-        .store
-        .apply_close(
-            &s.actor(),
-            &s.principal,
-            kind,
-            AccountId(parse_id(&id)?),
-            &b.reason,
-            b.survivor_account_id.map(AccountId),
-        )
-        .await?;
+    let actor = s.actor();
+    let wid = filings::apply_close(
+        &state.store,
+        s.caller(&actor),
+        kind,
+        AccountId(parse_id(&id)?),
+        &b.reason,
+        b.survivor_account_id.map(AccountId),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(json!({"id": wid}))))
 }
 
@@ -200,17 +192,16 @@ async fn change(
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     s.require(Permission::AccountUpdate)?;
     let cal = state.store.calendar().await?;
-    let wid = state
-        .store
-        .record_change(
-            &s.actor(),
-            &s.principal,
-            AccountId(parse_id(&id)?),
-            &b,
-            state.today(),
-            &cal,
-        )
-        .await?;
+    let actor = s.actor();
+    let wid = filings::record_change(
+        &state.store,
+        s.caller(&actor),
+        AccountId(parse_id(&id)?),
+        &b,
+        state.today(),
+        &cal,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(json!({"id": wid}))))
 }
 
@@ -258,24 +249,23 @@ async fn act(
         date: b.date,
     };
     let cal = state.store.calendar().await?;
-    let to = state
-        .store
-        .act(
-            &s.actor(),
-            &s.principal,
-            id,
-            action,
-            &input,
-            state.today(),
-            &cal,
-            state.config.announce_workdays,
-        )
-        .await?;
+    let actor = s.actor();
+    let to = filings::act(
+        &state.store,
+        s.caller(&actor),
+        WorkflowId(id),
+        action,
+        &input,
+        state.today(),
+        &cal,
+        state.config.announce_workdays,
+    )
+    .await?;
     Ok(Json(json!({"id": id, "state": to.code()})))
 }
 
 async fn todo(State(state): State<AppState>, ApiUser(s): ApiUser) -> ApiResult<Json<Value>> {
-    let items = state.store.todo(&s.principal).await?;
+    let items = filings::todo(&state.store, &s.principal).await?;
     Ok(Json(json!({"total": items.len(), "items": items})))
 }
 

@@ -177,7 +177,7 @@ fn draft_of(a: &AccountRecord) -> AccountDraft {
         vendor_name: a.vendor_name.clone(),
         certification_subject: a.certification_subject.clone(),
         purpose: a.purpose.clone(),
-        opened_on: a.opened_on.clone().unwrap_or_default(),
+        opened_on: a.opened_on.map(|d| d.to_string()).unwrap_or_default(),
         status: a.status.code().into(),
         personal_official: a.personal_official,
         owner_name: a.owner_name.clone(),
@@ -279,7 +279,13 @@ struct DetailPage {
     can_edit: bool,
     can_file: bool,
     can_order: bool,
-    workflows: Vec<(i64, String, &'static str, String, &'static str)>,
+    workflows: Vec<(
+        govmedia_domain::WorkflowId,
+        String,
+        &'static str,
+        String,
+        &'static str,
+    )>,
     /// A merged account's survivor: its id, and its name when the reader
     /// may see it.
     merged_into: Option<(i64, Option<String>)>,

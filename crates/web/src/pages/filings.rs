@@ -13,18 +13,21 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
-use govmedia_domain::AccountId;
+use govmedia_app::filings;
 use govmedia_domain::account::{AccountDraft, AccountStatus};
 use govmedia_domain::auth::Permission;
 use govmedia_domain::calendar::Calendar;
 use govmedia_domain::platform::Platform;
+use govmedia_domain::workflow;
+use govmedia_domain::workflow::Workflow;
+use govmedia_domain::workflow::{ActInput, ChangeInput};
 use govmedia_domain::workflow::{Action, State as WfState, Urgency, WorkflowKind, urgency};
-use govmedia_store::workflow_actions::{ActInput, ChangeInput};
-use govmedia_store::workflows::{WorkflowFilter, WorkflowRecord};
+use govmedia_domain::{AccountId, WorkflowId};
+use govmedia_store::workflows::WorkflowFilter;
 use serde::Deserialize;
 
 /// Due-date text and urgency class of a workflow whose filing is pending.
-pub fn due_info(cal: &Calendar, today: NaiveDate, w: &WorkflowRecord) -> (String, Urgency) {
+pub fn due_info(cal: &Calendar, today: NaiveDate, w: &Workflow) -> (String, Urgency) {
     match w.due_date() {
         Some(due) if w.filing_pending() => {
             let u = urgency(cal, today, due);
@@ -43,7 +46,7 @@ pub fn due_info(cal: &Calendar, today: NaiveDate, w: &WorkflowRecord) -> (String
 }
 
 pub struct Row {
-    pub id: i64,
+    pub id: WorkflowId,
     pub title: String,
     pub kind: &'static str,
     pub host: String,
@@ -128,7 +131,7 @@ async fn list(
 }
 
 pub struct TodoRow {
-    pub id: i64,
+    pub id: WorkflowId,
     pub title: String,
     pub host: String,
     pub state: &'static str,
@@ -149,9 +152,7 @@ struct TodoPage {
 async fn todo(State(state): State<AppState>, PageUser(s): PageUser) -> PageResult<Response> {
     let today = state.today();
     let cal = state.store.calendar().await?;
-    let rows = state
-        .store
-        .todo(&s.principal)
+    let rows = filings::todo(&state.store, &s.principal)
         .await?
         .into_iter()
         .map(|t| {
@@ -306,9 +307,8 @@ async fn apply(
         Ok(i) => i,
         Err(e) => return open_page(&state, &s, kind, d, e.summary()).await,
     };
-    match state
-        .store
-        .apply_open(&s.actor(), &s.principal, kind, &input)
+    let actor = s.actor();
+    match filings::apply_open(&state.store, s.caller(&actor), kind, &input)
         .await
         .map_err(FormError::from)
     {
@@ -323,7 +323,7 @@ async fn apply(
 struct DetailPage {
     title: &'static str,
     ctx: Ctx,
-    w: WorkflowRecord,
+    w: Workflow,
     kind: &'static str,
     state: &'static str,
     account_name: String,
@@ -344,7 +344,7 @@ fn parse_id(raw: &str) -> Result<i64, PageError> {
         .ok_or_else(|| PageError(AppError::not_found()))
 }
 
-fn details_of(w: &WorkflowRecord) -> Vec<(&'static str, String)> {
+fn details_of(w: &Workflow) -> Vec<(&'static str, String)> {
     let d = &w.data;
     let mut out = Vec::new();
     if let Some(a) = d.get("account") {
@@ -393,12 +393,13 @@ fn details_of(w: &WorkflowRecord) -> Vec<(&'static str, String)> {
 async fn detail_page(
     state: &AppState,
     s: &Session,
-    id: i64,
+    id: WorkflowId,
     error: String,
     status: StatusCode,
 ) -> PageResult<Response> {
     s.require(Permission::AccountRead)?;
     let w = state.store.workflow_for(&s.principal, id).await?;
+    let filing_targets = state.store.filing_targets(id).await?;
     let today = state.today();
     let cal = state.store.calendar().await?;
     let (due_text, u) = due_info(&cal, today, &w);
@@ -407,32 +408,21 @@ async fn detail_page(
     } else {
         format!("备案时限：{due_text}")
     };
-    let targets = state
-        .store
-        .filing_targets(id)
-        .await?
+    let actions = workflow::allowed_actions(&s.principal, &w, &filing_targets)
+        .into_iter()
+        .map(|a| (a.code(), a.label()))
+        .collect();
+    let targets = filing_targets
         .into_iter()
         .map(|t| {
-            let status = match t.status.as_str() {
-                "accepted" => "已接收",
-                "returned" => "已退回",
-                _ => "待接收",
-            };
             (
                 t.org_name,
-                status,
+                t.status.label(),
                 t.acted_by,
                 t.acted_at.map(crate::fmt::ts).unwrap_or_default(),
                 t.reason,
             )
         })
-        .collect();
-    let actions = state
-        .store
-        .allowed_actions(&s.principal, &w)
-        .await?
-        .into_iter()
-        .map(|a| (a.code(), a.label()))
         .collect();
     let steps = state
         .store
@@ -443,9 +433,7 @@ async fn detail_page(
             let action = Action::parse(&st.action)
                 .map(|a| a.label())
                 .unwrap_or("提交申请");
-            let to = WfState::parse(&st.to_state)
-                .map(|s| s.label())
-                .unwrap_or("");
+            let to = st.to_state.label();
             (crate::fmt::ts(st.at), st.username, action, to, st.opinion)
         })
         .collect();
@@ -483,7 +471,14 @@ async fn detail(
     PageUser(s): PageUser,
     Path(id): Path<String>,
 ) -> PageResult<Response> {
-    detail_page(&state, &s, parse_id(&id)?, String::new(), StatusCode::OK).await
+    detail_page(
+        &state,
+        &s,
+        WorkflowId(parse_id(&id)?),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -505,7 +500,7 @@ async fn act(
     Path(id): Path<String>,
     PageForm(f): PageForm<ActForm>,
 ) -> PageResult<Response> {
-    let id = parse_id(&id)?;
+    let id = WorkflowId(parse_id(&id)?);
     let Some(action) = Action::parse(&f.action) else {
         return detail_page(&state, &s, id, "操作无效".into(), StatusCode::BAD_REQUEST).await;
     };
@@ -519,20 +514,19 @@ async fn act(
         date: f.date,
     };
     let cal = state.store.calendar().await?;
-    match state
-        .store
-        .act(
-            &s.actor(),
-            &s.principal,
-            id,
-            action,
-            &input,
-            state.today(),
-            &cal,
-            state.config.announce_workdays,
-        )
-        .await
-        .map_err(FormError::from)
+    let actor = s.actor();
+    match filings::act(
+        &state.store,
+        s.caller(&actor),
+        id,
+        action,
+        &input,
+        state.today(),
+        &cal,
+        state.config.announce_workdays,
+    )
+    .await
+    .map_err(FormError::from)
     {
         Ok(_) => Ok(Redirect::to(&format!("/filings/{id}")).into_response()),
         Err(FormError::Message { message, .. }) => {
@@ -574,29 +568,18 @@ async fn close_page(
     error: String,
 ) -> PageResult<Response> {
     // Host staff apply; the publicity center may order a closure of any
-    // account it inspects (the store applies the same rule).
-    let scope = match s.principal.scope(Permission::FilingSubmit) {
-        govmedia_domain::auth::Scope::Denied
-            if s.principal
-                .has_role(govmedia_domain::auth::Role::CenterAdmin) =>
-        {
-            s.require(Permission::InspectionRun)?
-        }
-        _ => s.require(Permission::FilingSubmit)?,
+    // account it inspects (one rule: workflow::closure_right).
+    if !workflow::may_apply_closures(&s.principal) {
+        return Err(AppError::forbidden().into());
+    }
+    let a = state
+        .store
+        .account(&govmedia_domain::auth::Scope::All { within: None }, id)
+        .await?;
+    let Some(right) = workflow::closure_right(&s.principal, a.host_org_id, &a.host_org_path) else {
+        return Err(AppError::not_found().into());
     };
-    let a = match state.store.account(&scope, id).await {
-        Ok(a) => a,
-        Err(govmedia_store::StoreError::NotFound)
-            if s.principal
-                .has_role(govmedia_domain::auth::Role::CenterAdmin) =>
-        {
-            state
-                .store
-                .account(&s.require(Permission::InspectionRun)?, id)
-                .await?
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let scope = s.principal.scope(right.permission());
     let filter = govmedia_store::accounts::AccountFilter {
         org: Some(a.host_org_id),
         per_page: 200,
@@ -675,11 +658,17 @@ async fn close_submit(
         _ => WorkflowKind::Close,
     };
     let survivor = f.survivor.trim().parse::<i64>().ok().map(AccountId);
-    match state
-        .store
-        .apply_close(&s.actor(), &s.principal, kind, id, &f.reason, survivor)
-        .await
-        .map_err(FormError::from)
+    let actor = s.actor();
+    match filings::apply_close(
+        &state.store,
+        s.caller(&actor),
+        kind,
+        id,
+        &f.reason,
+        survivor,
+    )
+    .await
+    .map_err(FormError::from)
     {
         Ok(wid) => Ok(Redirect::to(&format!("/filings/{wid}")).into_response()),
         Err(FormError::Message { message, .. }) => {
@@ -762,18 +751,17 @@ async fn change_submit(
 ) -> PageResult<Response> {
     let id = account_id(&id)?;
     let cal = state.store.calendar().await?;
-    match state
-        .store
-        .record_change(
-            &s.actor(),
-            &s.principal,
-            id,
-            &ChangeInput::from(f),
-            state.today(),
-            &cal,
-        )
-        .await
-        .map_err(FormError::from)
+    let actor = s.actor();
+    match filings::record_change(
+        &state.store,
+        s.caller(&actor),
+        id,
+        &ChangeInput::from(f),
+        state.today(),
+        &cal,
+    )
+    .await
+    .map_err(FormError::from)
     {
         Ok(wid) => Ok(Redirect::to(&format!("/filings/{wid}")).into_response()),
         Err(FormError::Message { message, .. }) => change_page(&state, &s, id, message).await,

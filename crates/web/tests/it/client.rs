@@ -40,7 +40,7 @@ pub struct App {
 
 /// A seeded app on `store`.
 pub async fn app(store: Store) -> App {
-    store.seed_demo(PW).await.unwrap();
+    govmedia_demo::seed(&store, PW).await.unwrap();
     App {
         router: govmedia_web::app(AppState::new(store.clone(), WebConfig::default())),
         store,

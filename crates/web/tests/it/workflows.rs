@@ -177,12 +177,15 @@ both_backends!(workflow_api_and_reminders, async |store: Store| {
         .json();
     assert!(r["total"].as_i64().unwrap() >= 1);
     // Reminders are raised once however often the job runs.
-    let cal = app.store.calendar().await.unwrap();
     let today = app.store.clock().today();
-    let first = app.store.run_deadline_reminders(today, &cal).await.unwrap();
+    let first = govmedia_jobs::reminders::raise(&app.store, today)
+        .await
+        .unwrap();
     assert!(first > 0);
     assert_eq!(
-        app.store.run_deadline_reminders(today, &cal).await.unwrap(),
+        govmedia_jobs::reminders::raise(&app.store, today)
+            .await
+            .unwrap(),
         0
     );
     let editor = app.browser("nc_editor").await;

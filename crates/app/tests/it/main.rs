@@ -1,8 +1,11 @@
-//! Store conformance tests: each runs on SQLite, and on PostgreSQL when
-//! GOVMEDIA_TEST_PG_URL is set.
+//! Store conformance tests on the demo data, and the filing flows through
+//! the application services: each runs on SQLite, and on PostgreSQL when
+//! GOVMEDIA_TEST_PG_URL is set. (They live here because the demo data
+//! needs the application layer, which needs the store.)
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use govmedia_app::{Caller, filings};
 use govmedia_domain::audit::ChainBreak;
 use govmedia_domain::auth::{Permission, Scope};
 use govmedia_domain::password::LockoutPolicy;
@@ -16,10 +19,10 @@ use govmedia_store::users::LoginOutcome;
 const PW: &str = "Demo-Pass-2026";
 
 async fn seeded(store: &Store) {
-    let s = store.seed_demo(PW).await.unwrap().unwrap();
+    let s = govmedia_demo::seed(store, PW).await.unwrap().unwrap();
     assert!(s.accounts >= 200, "demo has {} accounts", s.accounts);
     assert!(
-        store.seed_demo(PW).await.unwrap().is_none(),
+        govmedia_demo::seed(store, PW).await.unwrap().is_none(),
         "second seed is a no-op"
     );
 }
@@ -309,8 +312,8 @@ async fn who(store: &Store, username: &str) -> (Actor, govmedia_domain::auth::Pr
 both_backends!(opening_workflow_end_to_end, async |store: Store| {
     use chrono::NaiveDate;
     use govmedia_domain::account::AccountDraft;
+    use govmedia_domain::workflow::ActInput;
     use govmedia_domain::workflow::{Action, State, WorkflowKind};
-    use govmedia_store::workflow_actions::ActInput;
     seeded(&store).await;
     let cal = store.calendar().await.unwrap();
     let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
@@ -332,10 +335,17 @@ both_backends!(opening_workflow_end_to_end, async |store: Store| {
     }
     .parse(day("2025-09-26"))
     .unwrap();
-    let id = store
-        .apply_open(&ed, &edp, WorkflowKind::Open, &input)
-        .await
-        .unwrap();
+    let id = filings::apply_open(
+        &store,
+        Caller {
+            actor: &ed,
+            principal: &edp,
+        },
+        WorkflowKind::Open,
+        &input,
+    )
+    .await
+    .unwrap();
     let act = |who: (&Actor, &govmedia_domain::auth::Principal),
                action: Action,
                input: ActInput,
@@ -344,7 +354,22 @@ both_backends!(opening_workflow_end_to_end, async |store: Store| {
         let cal = cal.clone();
         let (a, p) = (who.0.clone(), who.1.clone());
         let today = day(today);
-        async move { store.act(&a, &p, id, action, &input, today, &cal, 0).await }
+        async move {
+            filings::act(
+                &store,
+                Caller {
+                    actor: &a,
+                    principal: &p,
+                },
+                id,
+                action,
+                &input,
+                today,
+                &cal,
+                0,
+            )
+            .await
+        }
     };
     let none = ActInput::default;
     // Nobody approves their own application; other cities cannot see it.
@@ -378,7 +403,7 @@ both_backends!(opening_workflow_end_to_end, async |store: Store| {
         .await
         .unwrap();
     assert_eq!(
-        w.filing_due.as_deref(),
+        w.filing_due.map(|d| d.to_string()).as_deref(),
         Some("2025-10-10"),
         "5 working days after the Friday before National Day"
     );
@@ -476,8 +501,8 @@ both_backends!(closure_waits_for_the_announcement, async |store: Store| {
     use chrono::NaiveDate;
     use govmedia_domain::account::AccountStatus;
     use govmedia_domain::auth::{Permission, Scope};
+    use govmedia_domain::workflow::ActInput;
     use govmedia_domain::workflow::{Action, State, WorkflowKind};
-    use govmedia_store::workflow_actions::ActInput;
     seeded(&store).await;
     let cal = store.calendar().await.unwrap();
     let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
@@ -510,35 +535,70 @@ both_backends!(closure_waits_for_the_announcement, async |store: Store| {
         .account
         .id;
     assert!(
-        store
-            .apply_close(&ed, &edp, WorkflowKind::Merge, victim, "", Some(survivor))
-            .await
-            .is_err(),
-        "a reason is required"
-    );
-    let id = store
-        .apply_close(
-            &ed,
-            &edp,
+        filings::apply_close(
+            &store,
+            Caller {
+                actor: &ed,
+                principal: &edp
+            },
             WorkflowKind::Merge,
             victim,
-            "功能重复，并入抖音号",
-            Some(survivor),
+            "",
+            Some(survivor)
         )
         .await
-        .unwrap();
+        .is_err(),
+        "a reason is required"
+    );
+    let id = filings::apply_close(
+        &store,
+        Caller {
+            actor: &ed,
+            principal: &edp,
+        },
+        WorkflowKind::Merge,
+        victim,
+        "功能重复，并入抖音号",
+        Some(survivor),
+    )
+    .await
+    .unwrap();
     assert!(
-        store
-            .apply_close(&ed, &edp, WorkflowKind::Close, victim, "再来一次", None)
-            .await
-            .is_err(),
+        filings::apply_close(
+            &store,
+            Caller {
+                actor: &ed,
+                principal: &edp
+            },
+            WorkflowKind::Close,
+            victim,
+            "再来一次",
+            None
+        )
+        .await
+        .is_err(),
         "one closure at a time"
     );
     let run =
         |a: &Actor, p: &govmedia_domain::auth::Principal, action, input: ActInput, today: &str| {
             let (store, cal, a, p, today) =
                 (store.clone(), cal.clone(), a.clone(), p.clone(), day(today));
-            async move { store.act(&a, &p, id, action, &input, today, &cal, 3).await }
+            async move {
+                filings::act(
+                    &store,
+                    Caller {
+                        actor: &a,
+                        principal: &p,
+                    },
+                    id,
+                    action,
+                    &input,
+                    today,
+                    &cal,
+                    3,
+                )
+                .await
+            }
         };
     run(
         &lead,
@@ -598,7 +658,7 @@ both_backends!(closure_waits_for_the_announcement, async |store: Store| {
     assert_eq!(acc.status, AccountStatus::Closed);
     let w = store.workflow(&all, id).await.unwrap();
     assert_eq!(
-        w.filing_due.as_deref(),
+        w.filing_due.map(|d| d.to_string()).as_deref(),
         Some("2025-10-15"),
         "Saturday 10-11 is an adjusted working day"
     );
@@ -645,3 +705,59 @@ both_backends!(purge_keeps_a_verifiable_prefix_cut, async |store: Store| {
     let r = store.audit_verify().await.unwrap();
     assert!(r.first_break.is_none(), "{r:?}");
 });
+
+both_backends!(
+    the_overdue_list_is_the_overdue_rule,
+    async |store: Store| {
+        use chrono::NaiveDate;
+        use govmedia_domain::workflow::State;
+        use govmedia_store::workflows::WorkflowFilter;
+        seeded(&store).await;
+        // An announced closure whose filing deadline has passed: the
+        // reminders counted it as pending while the overdue list left
+        // the state out.
+        let all = Scope::All { within: None };
+        let announced = store
+            .workflows(
+                &all,
+                &WorkflowFilter {
+                    state: Some(State::Announced),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let w = announced
+            .first()
+            .expect("the demo has an announced closure");
+        sqlx::query("UPDATE workflows SET filing_due = '2000-01-03' WHERE id = $1")
+            .bind(w.id.0)
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let listed: Vec<_> = store
+            .workflows(
+                &all,
+                &WorkflowFilter {
+                    overdue_on: Some(today),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|w| w.id)
+            .collect();
+        let ruled: Vec<_> = store
+            .workflows(&all, &WorkflowFilter::default())
+            .await
+            .unwrap()
+            .iter()
+            .filter(|w| w.overdue_on(today))
+            .map(|w| w.id)
+            .collect();
+        assert!(listed.contains(&w.id), "the announced closure is overdue");
+        assert_eq!(listed, ruled);
+    }
+);

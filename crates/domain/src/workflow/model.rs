@@ -1,7 +1,5 @@
-//! Account lifecycle workflows (articles 5, 8, 9) as explicit state
-//! machines: opening (and official-capacity personal accounts), changes,
-//! closure and merging, each ending in a filing (备案) that the supervising
-//! departments accept or send back.
+//! The workflows' kinds, states and actions, and the one transition
+//! table between them; deadlines counted in working days.
 
 use crate::auth::Permission;
 use crate::calendar::{Calendar, CalendarError};
@@ -129,8 +127,63 @@ impl State {
     pub fn parse(s: &str) -> Option<State> {
         State::ALL.into_iter().find(|k| k.code() == s.trim())
     }
+    /// States no action leads out of.
+    pub const FINAL: [State; 2] = [State::Rejected, State::Accepted];
+
+    /// States in which the filing is still to be submitted, so its deadline
+    /// runs (reminders, the overdue list and 我的待办 all read this list).
+    pub const FILING_PENDING: [State; 6] = [
+        State::Approved,
+        State::Opened,
+        State::Announced,
+        State::Deregistered,
+        State::Recorded,
+        State::Returned,
+    ];
+
     pub fn is_final(self) -> bool {
-        matches!(self, State::Rejected | State::Accepted)
+        State::FINAL.contains(&self)
+    }
+
+    pub fn filing_pending(self) -> bool {
+        State::FILING_PENDING.contains(&self)
+    }
+}
+
+/// Where a filing stands with one receiving org.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetStatus {
+    /// 待接收
+    Pending,
+    /// 已接收
+    Accepted,
+    /// 已退回
+    Returned,
+}
+
+impl TargetStatus {
+    pub const ALL: [TargetStatus; 3] = [
+        TargetStatus::Pending,
+        TargetStatus::Accepted,
+        TargetStatus::Returned,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            TargetStatus::Pending => "pending",
+            TargetStatus::Accepted => "accepted",
+            TargetStatus::Returned => "returned",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            TargetStatus::Pending => "待接收",
+            TargetStatus::Accepted => "已接收",
+            TargetStatus::Returned => "已退回",
+        }
+    }
+    pub fn parse(s: &str) -> Option<TargetStatus> {
+        TargetStatus::ALL.into_iter().find(|k| k.code() == s.trim())
     }
 }
 
@@ -332,37 +385,6 @@ pub fn earliest_deregistration(
         .map_err(WorkflowError::Calendar)
 }
 
-/// What the routing rule needs to know of each org on the host's path.
-#[derive(Debug, Clone)]
-pub struct RouteNode {
-    pub id: crate::ids::OrgId,
-    pub level: crate::org::OrgLevel,
-    pub supervising: bool,
-}
-
-/// Where a filing goes (articles 5 and 9): to the host org's supervising
-/// department (nearest designated org on its path, itself included), and
-/// also to the publicity center when the host is at province level (the
-/// province bureau's divisions and affiliated units) or city level (a city
-/// bureau's own 市本级 accounts). `chain` runs from the root to the host.
-pub fn filing_targets(
-    chain: &[RouteNode],
-    publicity_center: Option<crate::ids::OrgId>,
-) -> Vec<crate::ids::OrgId> {
-    use crate::org::OrgLevel;
-    let mut out = Vec::new();
-    if let Some(s) = chain.iter().rev().find(|n| n.supervising) {
-        out.push(s.id);
-    }
-    if let (Some(host), Some(center)) = (chain.last(), publicity_center)
-        && matches!(host.level, OrgLevel::Province | OrgLevel::City)
-        && !out.contains(&center)
-    {
-        out.push(center);
-    }
-    out
-}
-
 /// How urgent an item with a deadline is, today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -462,50 +484,6 @@ mod tests {
             assert!(next_state(WorkflowKind::Open, State::Accepted, a, true).is_err());
             assert!(next_state(WorkflowKind::Open, State::Rejected, a, true).is_err());
         }
-    }
-
-    #[test]
-    fn routing() {
-        use crate::ids::OrgId;
-        use crate::org::OrgLevel;
-        let n = |id, level, supervising| RouteNode {
-            id: OrgId(id),
-            level,
-            supervising,
-        };
-        let center = Some(OrgId(99));
-        // A county bureau's account: its own publicity department only.
-        let county = [
-            n(1, OrgLevel::Province, true),
-            n(5, OrgLevel::City, true),
-            n(23, OrgLevel::County, true),
-        ];
-        assert_eq!(filing_targets(&county, center), vec![OrgId(23)]);
-        // A city bureau's own account: the city bureau and the center.
-        assert_eq!(
-            filing_targets(&county[..2], center),
-            vec![OrgId(5), OrgId(99)]
-        );
-        // A city-level institution: supervised by its bureau, plus the center.
-        let inst = [
-            n(1, OrgLevel::Province, true),
-            n(5, OrgLevel::City, true),
-            n(7, OrgLevel::City, false),
-        ];
-        assert_eq!(filing_targets(&inst, center), vec![OrgId(5), OrgId(99)]);
-        // A province division: the province bureau and the center.
-        assert_eq!(
-            filing_targets(
-                &[
-                    n(1, OrgLevel::Province, true),
-                    n(2, OrgLevel::Province, false)
-                ],
-                center
-            ),
-            vec![OrgId(1), OrgId(99)]
-        );
-        // Nothing designated, no center: nowhere to file.
-        assert!(filing_targets(&[n(1, OrgLevel::County, false)], None).is_empty());
     }
 
     #[test]

@@ -1,0 +1,156 @@
+//! The filing workflows (备案审批): applying, acting, what a user may do
+//! next, and 我的待办.
+
+use crate::Caller;
+use chrono::NaiveDate;
+use govmedia_domain::account::AccountInput;
+use govmedia_domain::auth::{Permission, Principal, Scope};
+use govmedia_domain::calendar::Calendar;
+use govmedia_domain::workflow::{
+    self, ActCtx, ActInput, Action, ChangeInput, Route, State, Workflow, WorkflowKind,
+};
+use govmedia_domain::{AccountId, WorkflowId};
+use govmedia_store::{Store, StoreError, StoreResult};
+use serde::Serialize;
+
+/// Applies to open an account (or an official-capacity personal account).
+pub async fn apply_open(
+    store: &Store,
+    c: Caller<'_>,
+    kind: WorkflowKind,
+    input: &AccountInput,
+) -> StoreResult<WorkflowId> {
+    let host = match store
+        .org_scoped(
+            &c.principal.scope(Permission::FilingSubmit),
+            input.host_org_id,
+        )
+        .await
+    {
+        Ok(o) => Some(o.id),
+        Err(StoreError::NotFound) => None,
+        Err(e) => return Err(e),
+    };
+    let w = workflow::decide_apply_open(kind, input, host)?;
+    store.start_workflow(c.actor, &w).await
+}
+
+/// Applies to close or merge an account (or, for the publicity center,
+/// orders it closed).
+pub async fn apply_close(
+    store: &Store,
+    c: Caller<'_>,
+    kind: WorkflowKind,
+    account: AccountId,
+    reason: &str,
+    survivor: Option<AccountId>,
+) -> StoreResult<WorkflowId> {
+    let everywhere = Scope::All { within: None };
+    let a = store.account(&everywhere, account).await?;
+    let kept = match survivor {
+        None => None,
+        Some(id) => match store.account(&everywhere, id).await {
+            Ok(s) => Some(Some(s)),
+            Err(StoreError::NotFound) => Some(None),
+            Err(e) => return Err(e),
+        },
+    };
+    let w = workflow::decide_apply_close(
+        c.principal,
+        kind,
+        &a,
+        reason,
+        kept.as_ref().map(Option::as_ref),
+    )?;
+    store.start_closure(c.actor, &w).await
+}
+
+/// Records a change of an account's name, responsible person, operators or
+/// vendor and opens its filing.
+pub async fn record_change(
+    store: &Store,
+    c: Caller<'_>,
+    account: AccountId,
+    change: &ChangeInput,
+    today: NaiveDate,
+    cal: &Calendar,
+) -> StoreResult<WorkflowId> {
+    let a = store
+        .account(&c.principal.scope(Permission::AccountUpdate), account)
+        .await?;
+    let (input, w) = workflow::decide_record_change(c.principal, &a, change, today, cal)?;
+    store.record_change_effects(c.actor, &a, &input, &w).await
+}
+
+/// Performs `action` on workflow `id`. `today` is the actor's date (China
+/// time); `announce_workdays` the configured announcement period.
+#[allow(clippy::too_many_arguments)]
+pub async fn act(
+    store: &Store,
+    c: Caller<'_>,
+    id: WorkflowId,
+    action: Action,
+    input: &ActInput,
+    today: NaiveDate,
+    cal: &Calendar,
+    announce_workdays: u32,
+) -> StoreResult<State> {
+    let w = store.workflow_for(c.principal, id).await?;
+    let targets = store.filing_targets(w.id).await?;
+    let route = if workflow::needs_route(action) {
+        store.filing_route(w.host_org_id).await?
+    } else {
+        Route::default()
+    };
+    let ctx = ActCtx {
+        actor: c.principal,
+        today,
+        cal,
+        announce_workdays,
+    };
+    let effects = workflow::decide(&ctx, &w, &targets, &route, action, input)?;
+    store.apply_workflow_effects(c.actor, &w, &effects).await
+}
+
+/// The actions `p` may take on `w` right now.
+pub async fn allowed_actions(
+    store: &Store,
+    p: &Principal,
+    w: &Workflow,
+) -> StoreResult<Vec<Action>> {
+    let targets = store.filing_targets(w.id).await?;
+    Ok(workflow::allowed_actions(p, w, &targets))
+}
+
+/// One entry of 我的待办: what this user can do now, and by when.
+#[derive(Debug, Clone, Serialize)]
+pub struct TodoItem {
+    pub workflow: Workflow,
+    pub actions: Vec<Action>,
+}
+
+/// Everything `p` can act on now, soonest deadline first. Two queries
+/// whatever the length of the list.
+pub async fn todo(store: &Store, p: &Principal) -> StoreResult<Vec<TodoItem>> {
+    let open = store.open_workflows_for(p).await?;
+    let ids: Vec<WorkflowId> = open.iter().map(|w| w.id).collect();
+    let targets = store.filing_targets_of(&ids).await?;
+    let mut out: Vec<TodoItem> = open
+        .into_iter()
+        .filter_map(|w| {
+            let t = targets.get(&w.id).map(Vec::as_slice).unwrap_or(&[]);
+            let actions = workflow::allowed_actions(p, &w, t);
+            (!actions.is_empty()).then_some(TodoItem {
+                workflow: w,
+                actions,
+            })
+        })
+        .collect();
+    out.sort_by_key(|t| {
+        (
+            t.workflow.filing_due.unwrap_or(NaiveDate::MAX),
+            t.workflow.id,
+        )
+    });
+    Ok(out)
+}

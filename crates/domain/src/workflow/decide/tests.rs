@@ -1,0 +1,599 @@
+use super::*;
+use crate::auth::{Assignment, DataScope};
+use crate::ids::{UserId, WorkflowId};
+use crate::org::OrgLevel;
+use crate::platform::Platform;
+
+// Org tree: province 1 (/1/), city 5 (/1/5/, supervising), county 23
+// (/1/5/23/), the publicity center 99 (/1/99/).
+fn person(id: i64, role: Role, org: i64, path: &str) -> Principal {
+    Principal {
+        user_id: UserId(id),
+        username: format!("u{id}"),
+        display_name: format!("用户{id}"),
+        org_id: OrgId(org),
+        org_name: String::new(),
+        assignments: vec![Assignment {
+            role,
+            scope: DataScope::Subtree,
+            org_id: OrgId(org),
+            org_path: path.into(),
+        }],
+        restrict_path: None,
+    }
+}
+
+fn editor() -> Principal {
+    person(10, Role::Editor, 5, "/1/5/")
+}
+fn leader() -> Principal {
+    person(11, Role::OrgLeader, 5, "/1/5/")
+}
+fn receiver() -> Principal {
+    person(12, Role::SupervisingDept, 5, "/1/5/")
+}
+fn center() -> Principal {
+    let mut p = person(13, Role::CenterAdmin, 99, "/1/99/");
+    p.assignments[0].scope = DataScope::All;
+    p
+}
+fn outsider() -> Principal {
+    person(14, Role::OrgLeader, 7, "/1/7/")
+}
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn workflow(kind: WorkflowKind, state: State) -> Workflow {
+    Workflow {
+        id: WorkflowId(1),
+        kind,
+        state,
+        host_org_id: OrgId(5),
+        host_org_name: "南昌市人力资源和社会保障局".into(),
+        host_org_path: "/1/5/".into(),
+        account_id: (kind != WorkflowKind::Open).then_some(AccountId(7)),
+        account_name: None,
+        survivor_account_id: None,
+        applicant_id: UserId(10),
+        applicant_name: "编辑".into(),
+        title: "开设微博“南昌人社”".into(),
+        data: serde_json::json!({"account": {"platform": "weibo", "name": "南昌人社", "host_org_id": 5, "responsible_person": "王磊"}}),
+        approved_on: None,
+        event_on: None,
+        announced_on: None,
+        announce_text: String::new(),
+        announce_workdays: 0,
+        filing_due: None,
+        filed_at: None,
+        finished_at: None,
+        version: 1,
+        created_at: 0,
+        updated_at: 0,
+    }
+}
+
+fn target(org: i64, status: TargetStatus) -> FilingTarget {
+    FilingTarget {
+        org_id: OrgId(org),
+        org_name: String::new(),
+        status,
+        acted_by: String::new(),
+        acted_at: None,
+        reason: String::new(),
+    }
+}
+
+fn ctx<'a>(p: &'a Principal, cal: &'a Calendar, today: &str) -> ActCtx<'a> {
+    ActCtx {
+        actor: p,
+        today: d(today),
+        cal,
+        announce_workdays: 3,
+    }
+}
+
+fn opinion(s: &str) -> ActInput {
+    ActInput {
+        opinion: s.into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn approve_sets_the_filing_deadline_across_national_day() {
+    let cal = Calendar::builtin();
+    let (l, w) = (leader(), workflow(WorkflowKind::Open, State::Applied));
+    let e = decide_approve(&ctx(&l, &cal, "2025-09-26"), &w, &[], &opinion("同意")).unwrap();
+    assert_eq!(e.to, State::Approved);
+    assert_eq!(e.update.approved_on, Some(d("2025-09-26")));
+    assert_eq!(e.update.filing_due, Some(d("2025-10-10")));
+    assert_eq!(e.opinion, "同意");
+    // A closure's approval starts no deadline: deregistration does.
+    let w = workflow(WorkflowKind::Close, State::Applied);
+    let e = decide_approve(&ctx(&l, &cal, "2025-09-26"), &w, &[], &opinion("")).unwrap();
+    assert_eq!(e.update.filing_due, None);
+}
+
+#[test]
+fn nobody_approves_their_own_application() {
+    let cal = Calendar::builtin();
+    // The applicant holds a leader's right too.
+    let mut own = leader();
+    own.user_id = UserId(10);
+    let w = workflow(WorkflowKind::Open, State::Applied);
+    let err = decide_approve(&ctx(&own, &cal, "2026-11-20"), &w, &[], &opinion("")).unwrap_err();
+    assert_eq!(err.code(), "own_request");
+    // An editor lacks the right; someone outside the subtree too.
+    let e = editor();
+    let err = decide_approve(&ctx(&e, &cal, "2026-11-20"), &w, &[], &opinion("")).unwrap_err();
+    assert!(matches!(
+        err,
+        RuleError::Conflict {
+            code: "own_request",
+            ..
+        }
+    ));
+    let o = outsider();
+    let err = decide_approve(&ctx(&o, &cal, "2026-11-20"), &w, &[], &opinion("")).unwrap_err();
+    assert!(matches!(err, RuleError::Forbidden { .. }), "{err:?}");
+}
+
+#[test]
+fn the_state_is_checked_before_the_right() {
+    let cal = Calendar::builtin();
+    let o = outsider();
+    let w = workflow(WorkflowKind::Open, State::Accepted);
+    let err = decide_approve(&ctx(&o, &cal, "2026-11-20"), &w, &[], &opinion("")).unwrap_err();
+    assert_eq!(err.code(), "illegal_transition");
+}
+
+#[test]
+fn reject_needs_a_reason_and_ends_the_workflow() {
+    let cal = Calendar::builtin();
+    let (l, w) = (leader(), workflow(WorkflowKind::Open, State::Applied));
+    let err = decide_reject(&ctx(&l, &cal, "2026-11-20"), &w, &[], &opinion("  ")).unwrap_err();
+    assert_eq!(err.code(), "missing_field");
+    let long = "字".repeat(1001);
+    let err = decide_reject(&ctx(&l, &cal, "2026-11-20"), &w, &[], &opinion(&long)).unwrap_err();
+    assert_eq!(err.code(), "missing_field");
+    let e = decide_reject(&ctx(&l, &cal, "2026-11-20"), &w, &[], &opinion("重复开设")).unwrap();
+    assert_eq!(e.to, State::Rejected);
+    assert!(e.update.finished);
+}
+
+#[test]
+fn opening_creates_the_account_from_the_application() {
+    let cal = Calendar::builtin();
+    let (e, w) = (editor(), workflow(WorkflowKind::Open, State::Approved));
+    let mut input = ActInput::default();
+    let err = decide_open_account(&ctx(&e, &cal, "2026-11-20"), &w, &[], &input).unwrap_err();
+    assert_eq!(err.code(), "missing_field", "the handle is required");
+    input.handle = "nc_rs".into();
+    input.opened_on = "2026-11-21".into();
+    let err = decide_open_account(&ctx(&e, &cal, "2026-11-20"), &w, &[], &input).unwrap_err();
+    assert!(matches!(err, RuleError::Fields(_)), "future opening date");
+    input.opened_on = "2026-11-19".into();
+    let eff = decide_open_account(&ctx(&e, &cal, "2026-11-20"), &w, &[], &input).unwrap();
+    let a = eff.create_account.unwrap();
+    assert_eq!(a.platform, Platform::Weibo);
+    assert_eq!(a.name, "南昌人社");
+    assert_eq!(a.handle, "nc_rs");
+    assert_eq!(a.status, AccountStatus::Active);
+    assert_eq!(a.opened_on, Some(d("2026-11-19")));
+    assert_eq!(eff.to, State::Opened);
+}
+
+#[test]
+fn announcement_and_deregistration_respect_the_period() {
+    let cal = Calendar::builtin();
+    let e = editor();
+    let mut w = workflow(WorkflowKind::Merge, State::Approved);
+    w.approved_on = Some(d("2025-09-25"));
+    w.survivor_account_id = Some(AccountId(8));
+    let mut input = ActInput::default();
+    let err = decide_announce(&ctx(&e, &cal, "2025-09-26"), &w, &[], &input).unwrap_err();
+    assert_eq!(err.code(), "missing_field");
+    input.announce_text = "本账号将于国庆后注销".into();
+    input.date = "2025-09-24".into();
+    let err = decide_announce(&ctx(&e, &cal, "2025-09-26"), &w, &[], &input).unwrap_err();
+    assert_eq!(err.to_string(), "公告日期不能早于批准日期");
+    input.date = String::new();
+    let eff = decide_announce(&ctx(&e, &cal, "2025-09-26"), &w, &[], &input).unwrap();
+    assert_eq!(
+        eff.update.announced,
+        Some((d("2025-09-26"), "本账号将于国庆后注销".into(), 3))
+    );
+    // Three working days after 09-26 is 09-30; the holiday follows.
+    w.state = State::Announced;
+    w.announced_on = Some(d("2025-09-26"));
+    w.announce_workdays = 3;
+    let early = ActInput {
+        date: "2025-09-29".into(),
+        ..Default::default()
+    };
+    let err = decide_deregister(&ctx(&e, &cal, "2025-09-30"), &w, &[], &early).unwrap_err();
+    assert_eq!(err.code(), "announcement_period");
+    let eff =
+        decide_deregister(&ctx(&e, &cal, "2025-09-30"), &w, &[], &ActInput::default()).unwrap();
+    assert_eq!(eff.update.event_on, Some(d("2025-09-30")));
+    assert_eq!(eff.update.filing_due, Some(d("2025-10-14")));
+    assert_eq!(
+        eff.close_account,
+        Some(ClosedAccount {
+            account: AccountId(7),
+            merged_into: Some(AccountId(8)),
+            kind: WorkflowKind::Merge,
+        })
+    );
+}
+
+#[test]
+fn submitting_routes_to_the_supervisor_and_the_center() {
+    let cal = Calendar::builtin();
+    let e = editor();
+    let w = workflow(WorkflowKind::Open, State::Opened);
+    let route = Route {
+        chain: vec![
+            RouteNode {
+                id: OrgId(1),
+                level: OrgLevel::Province,
+                supervising: true,
+            },
+            RouteNode {
+                id: OrgId(5),
+                level: OrgLevel::City,
+                supervising: true,
+            },
+        ],
+        publicity_center: Some(OrgId(99)),
+    };
+    let eff =
+        decide_submit_filing(&ctx(&e, &cal, "2026-11-20"), &w, &[], &route, &opinion("")).unwrap();
+    assert_eq!(
+        eff.targets,
+        vec![TargetEffect::Add(OrgId(5)), TargetEffect::Add(OrgId(99))]
+    );
+    assert!(eff.update.filed);
+    // A resubmission after a return: the accepted receiver is left alone,
+    // the returning one gets it again, one no longer on the route goes.
+    let mut w = w;
+    w.state = State::Returned;
+    let targets = [
+        target(5, TargetStatus::Returned),
+        target(99, TargetStatus::Accepted),
+        target(42, TargetStatus::Pending),
+    ];
+    let eff = decide_submit_filing(
+        &ctx(&e, &cal, "2026-11-20"),
+        &w,
+        &targets,
+        &route,
+        &opinion(""),
+    )
+    .unwrap();
+    assert_eq!(
+        eff.targets,
+        vec![
+            TargetEffect::Remove(OrgId(42)),
+            TargetEffect::Resend(OrgId(5))
+        ]
+    );
+    let nowhere = Route::default();
+    let err = decide_submit_filing(
+        &ctx(&e, &cal, "2026-11-20"),
+        &w,
+        &[],
+        &nowhere,
+        &opinion(""),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "no_filing_target");
+}
+
+#[test]
+fn the_last_receiver_to_accept_completes_the_filing() {
+    let cal = Calendar::builtin();
+    let r = receiver();
+    let w = workflow(WorkflowKind::Open, State::Filed);
+    let both = [
+        target(5, TargetStatus::Pending),
+        target(99, TargetStatus::Pending),
+    ];
+    let eff = decide_answer_filing(
+        &ctx(&r, &cal, "2026-11-20"),
+        &w,
+        &both,
+        Action::AcceptFiling,
+        &opinion(""),
+    )
+    .unwrap();
+    assert_eq!(eff.to, State::Filed, "the center has not accepted yet");
+    assert_eq!(
+        eff.targets,
+        vec![TargetEffect::Answer {
+            org: OrgId(5),
+            status: TargetStatus::Accepted,
+            reason: String::new()
+        }]
+    );
+    let rest = [
+        target(5, TargetStatus::Pending),
+        target(99, TargetStatus::Accepted),
+    ];
+    let eff = decide_answer_filing(
+        &ctx(&r, &cal, "2026-11-20"),
+        &w,
+        &rest,
+        Action::AcceptFiling,
+        &opinion(""),
+    )
+    .unwrap();
+    assert_eq!(eff.to, State::Accepted);
+    assert!(eff.update.finished);
+    // Accepting again: nothing pending at the actor's org any more.
+    let done = [
+        target(5, TargetStatus::Accepted),
+        target(99, TargetStatus::Pending),
+    ];
+    let err = decide_answer_filing(
+        &ctx(&r, &cal, "2026-11-20"),
+        &w,
+        &done,
+        Action::AcceptFiling,
+        &opinion(""),
+    )
+    .unwrap_err();
+    assert!(matches!(err, RuleError::Forbidden { .. }), "{err:?}");
+}
+
+#[test]
+fn a_return_needs_a_reason_and_restarts_the_deadline() {
+    let cal = Calendar::builtin();
+    let r = receiver();
+    let w = workflow(WorkflowKind::Open, State::Filed);
+    let t = [target(5, TargetStatus::Pending)];
+    let err = decide_answer_filing(
+        &ctx(&r, &cal, "2025-09-26"),
+        &w,
+        &t,
+        Action::ReturnFiling,
+        &opinion(""),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "missing_field");
+    let eff = decide_answer_filing(
+        &ctx(&r, &cal, "2025-09-26"),
+        &w,
+        &t,
+        Action::ReturnFiling,
+        &opinion("缺少保密承诺书"),
+    )
+    .unwrap();
+    assert_eq!(eff.to, State::Returned);
+    assert_eq!(eff.update.filing_due, Some(d("2025-10-10")));
+}
+
+#[test]
+fn decide_dispatches_every_action() {
+    let cal = Calendar::builtin();
+    let l = leader();
+    let w = workflow(WorkflowKind::Open, State::Applied);
+    for a in Action::ALL {
+        let r = decide(
+            &ctx(&l, &cal, "2026-11-20"),
+            &w,
+            &[],
+            &Route::default(),
+            a,
+            &opinion("意见"),
+        );
+        assert_eq!(
+            r.is_ok(),
+            matches!(a, Action::Approve | Action::Reject),
+            "{a:?}"
+        );
+    }
+}
+
+fn account(id: i64, org: i64, path: &str, status: AccountStatus) -> AccountRecord {
+    AccountRecord {
+        id: AccountId(id),
+        platform: Platform::Weibo,
+        name: format!("账号{id}"),
+        handle: String::new(),
+        home_url: String::new(),
+        host_org_id: OrgId(org),
+        host_org_name: String::new(),
+        host_org_path: path.into(),
+        host_org_region: String::new(),
+        responsible_person: "王磊".into(),
+        operators: String::new(),
+        vendor_operated: false,
+        vendor_name: String::new(),
+        certification_subject: String::new(),
+        purpose: String::new(),
+        opened_on: None,
+        status,
+        personal_official: false,
+        owner_name: String::new(),
+        merged_into: None,
+        version: 1,
+        created_by: None,
+        created_at: 0,
+        updated_at: 0,
+    }
+}
+
+#[test]
+fn who_may_close_an_account() {
+    let a = account(7, 23, "/1/5/23/", AccountStatus::Active);
+    assert_eq!(
+        closure_right(&editor(), a.host_org_id, &a.host_org_path),
+        Some(ClosureRight::Own)
+    );
+    assert_eq!(
+        closure_right(&center(), a.host_org_id, &a.host_org_path),
+        Some(ClosureRight::OrderedByCenter)
+    );
+    assert_eq!(
+        closure_right(&outsider(), a.host_org_id, &a.host_org_path),
+        None
+    );
+    assert!(may_apply_closures(&center()) && may_apply_closures(&editor()));
+    let w = decide_apply_close(&center(), WorkflowKind::Close, &a, "长期不更新", None).unwrap();
+    assert!(w.title.starts_with("责令"));
+    assert_eq!(w.data["ordered_by_center"], true);
+    let err = decide_apply_close(&outsider(), WorkflowKind::Close, &a, "x", None).unwrap_err();
+    assert_eq!(err, RuleError::NotFound);
+}
+
+#[test]
+fn a_merger_keeps_another_open_account_in_reach() {
+    let e = editor();
+    let a = account(7, 23, "/1/5/23/", AccountStatus::Active);
+    let kept = account(8, 5, "/1/5/", AccountStatus::Active);
+    let closed = account(9, 5, "/1/5/", AccountStatus::Closed);
+    let far = account(10, 7, "/1/7/", AccountStatus::Active);
+    let code = |r: Result<NewWorkflow, RuleError>| r.unwrap_err().code();
+    assert_eq!(
+        code(decide_apply_close(
+            &e,
+            WorkflowKind::Merge,
+            &a,
+            "整合",
+            None
+        )),
+        "survivor_required"
+    );
+    assert_eq!(
+        code(decide_apply_close(
+            &e,
+            WorkflowKind::Merge,
+            &a,
+            "整合",
+            Some(None)
+        )),
+        "survivor_required"
+    );
+    assert_eq!(
+        code(decide_apply_close(
+            &e,
+            WorkflowKind::Merge,
+            &a,
+            "整合",
+            Some(Some(&far))
+        )),
+        "survivor_required"
+    );
+    assert_eq!(
+        code(decide_apply_close(
+            &e,
+            WorkflowKind::Merge,
+            &a,
+            "整合",
+            Some(Some(&closed))
+        )),
+        "survivor_invalid"
+    );
+    assert_eq!(
+        code(decide_apply_close(
+            &e,
+            WorkflowKind::Merge,
+            &a,
+            "整合",
+            Some(Some(&a))
+        )),
+        "survivor_invalid"
+    );
+    assert_eq!(
+        code(decide_apply_close(
+            &e,
+            WorkflowKind::Merge,
+            &a,
+            " ",
+            Some(Some(&kept))
+        )),
+        "reason_required"
+    );
+    assert_eq!(
+        code(decide_apply_close(&e, WorkflowKind::Open, &a, "x", None)),
+        "invalid_kind"
+    );
+    let gone = account(11, 23, "/1/5/23/", AccountStatus::Closed);
+    assert_eq!(
+        code(decide_apply_close(
+            &e,
+            WorkflowKind::Close,
+            &gone,
+            "x",
+            None
+        )),
+        "account_closed"
+    );
+    let w = decide_apply_close(&e, WorkflowKind::Merge, &a, "整合", Some(Some(&kept))).unwrap();
+    assert_eq!(w.survivor, Some(AccountId(8)));
+    assert_eq!(w.state, State::Applied);
+}
+
+#[test]
+fn an_application_to_open_names_a_host_in_scope() {
+    let input = AccountDraft {
+        platform: "douyin".into(),
+        name: "南昌就业".into(),
+        host_org_id: "5".into(),
+        responsible_person: "王磊".into(),
+        ..Default::default()
+    }
+    .parse(d("2026-11-20"))
+    .unwrap();
+    let code = |r: Result<NewWorkflow, RuleError>| r.unwrap_err().code();
+    assert_eq!(
+        code(decide_apply_open(
+            WorkflowKind::Close,
+            &input,
+            Some(OrgId(5))
+        )),
+        "invalid_kind"
+    );
+    assert_eq!(
+        code(decide_apply_open(WorkflowKind::Open, &input, None)),
+        "host_org_out_of_scope"
+    );
+    assert_eq!(
+        code(decide_apply_open(
+            WorkflowKind::PersonalOpen,
+            &input,
+            Some(OrgId(5))
+        )),
+        "owner_required"
+    );
+    let w = decide_apply_open(WorkflowKind::Open, &input, Some(OrgId(5))).unwrap();
+    assert_eq!(w.title, "开设抖音“南昌就业”");
+    assert_eq!(w.data["account"]["name"], "南昌就业");
+}
+
+#[test]
+fn a_change_is_recorded_with_its_deadline() {
+    let cal = Calendar::builtin();
+    let a = account(7, 23, "/1/5/23/", AccountStatus::Active);
+    let mut c = ChangeInput {
+        changed_on: "2025-09-26".into(),
+        ..Default::default()
+    };
+    let err = decide_record_change(&editor(), &a, &c, d("2025-09-29"), &cal).unwrap_err();
+    assert_eq!(err.code(), "nothing_changed");
+    c.responsible_person = "李明".into();
+    let (input, w) = decide_record_change(&editor(), &a, &c, d("2025-09-29"), &cal).unwrap();
+    assert_eq!(input.responsible_person, "李明");
+    assert_eq!(w.filing_due, Some(d("2025-10-10")));
+    assert_eq!(w.state, State::Recorded);
+    assert_eq!(w.data["changed"], serde_json::json!(["responsible_person"]));
+    c.changed_on = "2025-09-30".into();
+    let err = decide_record_change(&editor(), &a, &c, d("2025-09-29"), &cal).unwrap_err();
+    assert_eq!(err.code(), "date_in_future");
+    let reader = person(20, Role::Inspector, 1, "/1/");
+    let err = decide_record_change(&reader, &a, &c, d("2025-10-01"), &cal).unwrap_err();
+    assert!(matches!(err, RuleError::Forbidden { .. }));
+}
