@@ -28,10 +28,12 @@ pub enum Permission {
     InspectionRun,
     CalendarManage,
     LexiconManage,
+    /// See the scheduled jobs and their runs (定时任务).
+    JobsRead,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 20] = [
+    pub const ALL: [Permission; 21] = [
         Permission::AccountRead,
         Permission::AccountCreate,
         Permission::AccountUpdate,
@@ -52,6 +54,7 @@ impl Permission {
         Permission::InspectionRun,
         Permission::CalendarManage,
         Permission::LexiconManage,
+        Permission::JobsRead,
     ];
 
     pub fn code(self) -> &'static str {
@@ -76,6 +79,7 @@ impl Permission {
             Permission::InspectionRun => "inspection:run",
             Permission::CalendarManage => "calendar:manage",
             Permission::LexiconManage => "lexicon:manage",
+            Permission::JobsRead => "jobs:read",
         }
     }
 }
@@ -158,6 +162,7 @@ impl Role {
                 TokenManage,
                 CalendarManage,
                 LexiconManage,
+                JobsRead,
             ],
             Role::CenterAdmin => &[
                 AccountRead,

@@ -156,7 +156,7 @@ impl IntoResponse for PageError {
             422 | 400 => "输入有误",
             _ => "系统错误",
         };
-        let body = crate::pages::error_page(title, &e.message, e.code);
+        let body = crate::layout::error_page(title, &e.message, e.code);
         (e.status, Html(body)).into_response()
     }
 }

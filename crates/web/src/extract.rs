@@ -117,3 +117,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
         }
     }
 }
+
+/// A positive id from a path or query segment.
+pub fn parse_id(raw: &str) -> Option<i64> {
+    raw.parse::<i64>().ok().filter(|v| *v > 0)
+}
+
+/// An id for the API: a bad one is 400 `invalid_id`, naming what it is.
+pub fn api_id(raw: &str, label: &str) -> Result<i64, crate::error::AppError> {
+    parse_id(raw).ok_or_else(|| {
+        crate::error::AppError::bad_request("invalid_id", format!("{label}须为正整数"))
+    })
+}
+
+/// An id for a page: a bad one is simply not found.
+pub fn page_id(raw: &str) -> Result<i64, crate::error::PageError> {
+    parse_id(raw).ok_or_else(|| crate::error::PageError(crate::error::AppError::not_found()))
+}

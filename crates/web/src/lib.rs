@@ -3,19 +3,33 @@
 
 #![recursion_limit = "256"]
 
-pub mod account_params;
-pub mod api;
+// Shared by every feature.
 pub mod assets;
-pub mod auth;
 pub mod config;
 pub mod csrf;
 pub mod error;
-pub mod excel;
 pub mod extract;
 pub mod fmt;
-pub mod pages;
+pub mod layout;
+pub mod openapi;
+pub mod routes;
 pub mod spreadsheet;
 pub mod state;
+
+// Features: each holds its `api.rs` and/or `pages.rs`, and the `view.rs`
+// or helpers both share; no feature imports another's `api` or `pages`.
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod calendar;
+pub mod content;
+pub mod filings;
+pub mod home;
+pub mod jobs;
+pub mod orgs;
+pub mod soon;
+pub mod tokens;
+pub mod users;
 
 pub use config::WebConfig;
 pub use state::AppState;
@@ -30,8 +44,8 @@ pub fn app(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .nest("/api/v1", api::router())
-        .merge(pages::router(state.clone()))
+        .nest("/api/v1", routes::api())
+        .merge(routes::pages(state.clone()))
         .merge(assets::router())
         .fallback(|| async {
             error::PageError(error::AppError::new(

@@ -203,7 +203,7 @@ pub fn multipart_with_token(
 pub fn xlsx(rows: &[Vec<&str>]) -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    for (c, h) in govmedia_web::excel::COLUMNS.iter().enumerate() {
+    for (c, h) in govmedia_web::accounts::excel::COLUMNS.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     for (r, row) in rows.iter().enumerate() {

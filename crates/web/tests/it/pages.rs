@@ -135,3 +135,28 @@ both_backends!(
         );
     }
 );
+
+both_backends!(the_jobs_page_shows_each_run, async |store: Store| {
+    let app = app(store).await;
+    let admin = app.browser("admin").await;
+    let page = app.send(admin.get("/jobs")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    assert!(text.contains("备案期限提醒") && text.contains("审计日志清理"));
+    assert!(text.contains("尚未运行"));
+    let ctx = govmedia_jobs::JobCtx {
+        store: app.store.clone(),
+        audit_retention_days: 180,
+        instance: "test".into(),
+    };
+    govmedia_jobs::run_due(&ctx, app.store.now()).await;
+    let text = app.send(admin.get("/jobs")).await.text();
+    assert!(text.contains("成功") && text.contains("新提醒"), "{text}");
+    assert!(!text.contains("尚未运行"));
+    // Only those who may see the jobs do.
+    let editor = app.browser("nc_editor").await;
+    let r = app.send(editor.get("/jobs")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!app.send(editor.get("/")).await.text().contains("定时任务"));
+    assert!(app.send(admin.get("/")).await.text().contains("定时任务"));
+});

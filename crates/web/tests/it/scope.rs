@@ -87,14 +87,14 @@ both_backends!(jj_editor_never_sees_nanchang, async |store: Store| {
     // Export: the file holds no 南昌 row.
     let r = app.send(b.get("/accounts/export.xlsx")).await;
     assert_eq!(r.status, StatusCode::OK);
-    let rows = govmedia_web::excel::parse_import(&r.body, 10_000).unwrap();
+    let rows = govmedia_web::accounts::excel::parse_import(&r.body, 10_000).unwrap();
     assert!(rows.len() > 10);
     assert!(rows.iter().all(|row| !row.host_org_name.contains("南昌")));
     let r = app
         .send(b.get(&format!("/accounts/export.xlsx?org={nc_org}")))
         .await;
     assert!(
-        govmedia_web::excel::parse_import(&r.body, 10_000).is_err(),
+        govmedia_web::accounts::excel::parse_import(&r.body, 10_000).is_err(),
         "filtered export is empty"
     );
     // Import naming a 南昌 host: refused row by row, nothing imported.
@@ -145,7 +145,7 @@ both_backends!(jj_editor_never_sees_nanchang, async |store: Store| {
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.json()["code"], "host_org_out_of_scope");
     let r = app.get_api(&t, "/api/v1/accounts/export.xlsx").await;
-    let rows = govmedia_web::excel::parse_import(&r.body, 10_000).unwrap();
+    let rows = govmedia_web::accounts::excel::parse_import(&r.body, 10_000).unwrap();
     assert!(rows.iter().all(|row| !row.host_org_name.contains("南昌")));
     let r = app.get_api(&t, "/api/v1/orgs").await;
     assert!(!r.text().contains("南昌"));

@@ -170,6 +170,7 @@ async fn every_page_and_api_route_on_the_demo() {
         ("admin", &admin, "/users".into()),
         ("admin", &admin, "/audit".into()),
         ("admin", &admin, "/calendar".into()),
+        ("admin", &admin, "/jobs".into()),
         ("admin", &admin, "/no/such/page".into()),
     ];
     if merged > 0 {

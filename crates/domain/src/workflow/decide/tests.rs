@@ -1,8 +1,13 @@
 use super::*;
+use crate::account::{AccountDraft, AccountRecord, AccountStatus};
+use crate::auth::Role;
 use crate::auth::{Assignment, DataScope};
 use crate::ids::{UserId, WorkflowId};
 use crate::org::OrgLevel;
 use crate::platform::Platform;
+use crate::workflow::model::{Action, State, TargetStatus, WorkflowKind};
+use crate::workflow::record::{FilingTarget, Workflow};
+use crate::workflow::routing::RouteNode;
 
 // Org tree: province 1 (/1/), city 5 (/1/5/, supervising), county 23
 // (/1/5/23/), the publicity center 99 (/1/99/).

@@ -1,0 +1,97 @@
+//! Jobs against a real database: claims give one run per period across
+//! instances, runs are recorded, a crashed run's claim runs out.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{DateTime, TimeDelta, Utc};
+use govmedia_jobs::{Job, JobCtx, run_claimed};
+use govmedia_store::Store;
+use govmedia_store::both_backends;
+use govmedia_store::job_runs::RunOutcome;
+
+fn ctx(store: &Store, instance: &str) -> JobCtx {
+    JobCtx {
+        store: store.clone(),
+        audit_retention_days: 180,
+        instance: instance.into(),
+    }
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+both_backends!(one_run_per_period_across_instances, async |store: Store| {
+    let (a, b) = (ctx(&store, "a"), ctx(&store, "b"));
+    let now = at("2026-11-20T04:00:00Z");
+    // Two instances at the same moment, concurrently: one runs.
+    let (ra, rb) = tokio::join!(
+        run_claimed(&a, Job::DeadlineReminders, now),
+        run_claimed(&b, Job::DeadlineReminders, now)
+    );
+    let ran = [ra.unwrap(), rb.unwrap()];
+    assert_eq!(ran.iter().filter(|r| r.is_some()).count(), 1, "{ran:?}");
+    // Within the period nobody runs it again.
+    let later = now + TimeDelta::minutes(59);
+    assert!(
+        run_claimed(&b, Job::DeadlineReminders, later)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // After the period one instance does.
+    let next = now + TimeDelta::hours(1);
+    assert!(
+        run_claimed(&b, Job::DeadlineReminders, next)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        run_claimed(&a, Job::DeadlineReminders, next)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let runs = store.job_runs().await.unwrap();
+    let r = runs
+        .iter()
+        .find(|r| r.name == "deadline_reminders")
+        .unwrap();
+    assert_eq!(r.runs, 2);
+    assert_eq!(r.failures, 0);
+    assert_eq!(r.last_outcome, Some(RunOutcome::Ok));
+    assert_eq!(r.next_due_at, (next + TimeDelta::hours(1)).timestamp());
+    assert_eq!(r.claimed_until, None);
+});
+
+both_backends!(a_crashed_claim_runs_out, async |store: Store| {
+    let now = at("2026-11-20T04:00:00Z");
+    // An instance claimed and died before finishing.
+    assert!(
+        store
+            .claim_job("audit_purge", "dead", now, 900)
+            .await
+            .unwrap()
+    );
+    let b = ctx(&store, "b");
+    let soon = now + TimeDelta::minutes(10);
+    assert!(
+        run_claimed(&b, Job::AuditPurge, soon)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let after_lease = now + TimeDelta::minutes(16);
+    let o = run_claimed(&b, Job::AuditPurge, after_lease).await.unwrap();
+    assert!(o.unwrap().summary.contains("删除过期审计记录"));
+});
+
+both_backends!(run_once_is_idempotent, async |store: Store| {
+    let a = ctx(&store, "a");
+    let now = at("2026-11-20T04:00:00Z");
+    let first = Job::DeadlineReminders.run_once(&a, now).await.unwrap();
+    let second = Job::DeadlineReminders.run_once(&a, now).await.unwrap();
+    assert_eq!(first.summary, "新提醒 0 条");
+    assert_eq!(second, first);
+});

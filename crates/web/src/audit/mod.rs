@@ -1,0 +1,3 @@
+//! The audit log (审计日志).
+
+pub mod pages;

@@ -1,0 +1,273 @@
+//! Workflow API: apply, act, list, load, to-do.
+
+use crate::auth::ApiUser;
+use crate::error::{ApiResult, AppError};
+use crate::extract::{ApiJson, ApiQuery, api_id};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use govmedia_app::filings;
+use govmedia_domain::account::AccountDraft;
+use govmedia_domain::auth::Permission;
+use govmedia_domain::workflow;
+use govmedia_domain::workflow::{ActInput, ChangeInput};
+use govmedia_domain::workflow::{Action, State as WfState, WorkflowKind};
+use govmedia_domain::{AccountId, WorkflowId};
+use govmedia_store::workflows::WorkflowFilter;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    overdue: String,
+    #[serde(default)]
+    account: String,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<Value>> {
+    let scope = s.require(Permission::AccountRead)?;
+    let bad = |code: &'static str, m: &str| AppError::bad_request(code, m.to_string());
+    let f = WorkflowFilter {
+        kind: match q.kind.as_str() {
+            "" => None,
+            k => Some(WorkflowKind::parse(k).ok_or_else(|| bad("invalid_kind", "未知的申请类型"))?),
+        },
+        state: match q.state.as_str() {
+            "" => None,
+            k => Some(WfState::parse(k).ok_or_else(|| bad("invalid_state", "未知的状态"))?),
+        },
+        overdue_on: match q.overdue.as_str() {
+            "" | "false" | "0" => None,
+            "true" | "1" => Some(state.today()),
+            _ => return Err(bad("invalid_query", "overdue 只能为 true 或 false")),
+        },
+        account: match q.account.as_str() {
+            "" => None,
+            a => Some(AccountId(api_id(a, "ID")?)),
+        },
+        open_only: false,
+    };
+    let items = state.store.workflows(&scope, &f).await?;
+    Ok(Json(json!({"total": items.len(), "items": items})))
+}
+
+async fn load(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    s.require(Permission::AccountRead)?;
+    let w = state
+        .store
+        .workflow_for(&s.principal, WorkflowId(api_id(&id, "ID")?))
+        .await?;
+    let steps = state.store.workflow_steps(w.id).await?;
+    let targets = state.store.filing_targets(w.id).await?;
+    let actions: Vec<&str> = workflow::allowed_actions(&s.principal, &w, &targets)
+        .iter()
+        .map(|a| a.code())
+        .collect();
+    Ok(Json(
+        json!({"workflow": w, "steps": steps, "filing_targets": targets, "allowed_actions": actions}),
+    ))
+}
+
+/// A new opening application.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyBody {
+    kind: String,
+    platform: String,
+    name: String,
+    host_org_id: i64,
+    responsible_person: String,
+    #[serde(default)]
+    operators: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    owner_name: String,
+}
+
+async fn apply(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiJson(b): ApiJson<ApplyBody>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    s.require(Permission::FilingSubmit)?;
+    let kind = match WorkflowKind::parse(&b.kind) {
+        Some(k @ (WorkflowKind::Open | WorkflowKind::PersonalOpen)) => k,
+        _ => {
+            return Err(AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_kind",
+                "kind 须为 open 或 personal_open",
+            ));
+        }
+    };
+    let input = AccountDraft {
+        platform: b.platform,
+        name: b.name,
+        host_org_id: b.host_org_id.to_string(),
+        responsible_person: b.responsible_person,
+        operators: b.operators,
+        purpose: b.purpose,
+        personal_official: kind == WorkflowKind::PersonalOpen,
+        owner_name: b.owner_name,
+        status: "opening".into(),
+        ..Default::default()
+    }
+    .parse(state.today())
+    .map_err(AppError::invalid)?;
+    let actor = s.actor();
+    let id = filings::apply_open(&state.store, s.caller(&actor), kind, &input).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id}))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloseBody {
+    kind: String,
+    reason: String,
+    #[serde(default)]
+    survivor_account_id: Option<i64>,
+}
+
+async fn close(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<CloseBody>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    if !workflow::may_apply_closures(&s.principal) {
+        return Err(AppError::forbidden());
+    }
+    let kind = match WorkflowKind::parse(&b.kind) {
+        Some(k @ (WorkflowKind::Close | WorkflowKind::Merge)) => k,
+        _ => {
+            return Err(AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_kind",
+                "kind 须为 close 或 merge",
+            ));
+        }
+    };
+    let actor = s.actor();
+    let wid = filings::apply_close(
+        &state.store,
+        s.caller(&actor),
+        kind,
+        AccountId(api_id(&id, "ID")?),
+        &b.reason,
+        b.survivor_account_id.map(AccountId),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": wid}))))
+}
+
+async fn change(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ChangeInput>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    s.require(Permission::AccountUpdate)?;
+    let cal = state.store.calendar().await?;
+    let actor = s.actor();
+    let wid = filings::record_change(
+        &state.store,
+        s.caller(&actor),
+        AccountId(api_id(&id, "ID")?),
+        &b,
+        state.today(),
+        &cal,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": wid}))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActBody {
+    action: String,
+    #[serde(default)]
+    opinion: String,
+    #[serde(default)]
+    handle: String,
+    #[serde(default)]
+    home_url: String,
+    #[serde(default)]
+    certification_subject: String,
+    #[serde(default)]
+    opened_on: String,
+    #[serde(default)]
+    announce_text: String,
+    #[serde(default)]
+    date: String,
+}
+
+async fn act(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ActBody>,
+) -> ApiResult<Json<Value>> {
+    let id = api_id(&id, "ID")?;
+    let action = Action::parse(&b.action).ok_or_else(|| {
+        AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_action",
+            "未知的操作",
+        )
+    })?;
+    let input = ActInput {
+        opinion: b.opinion,
+        handle: b.handle,
+        home_url: b.home_url,
+        certification_subject: b.certification_subject,
+        opened_on: b.opened_on,
+        announce_text: b.announce_text,
+        date: b.date,
+    };
+    let cal = state.store.calendar().await?;
+    let actor = s.actor();
+    let to = filings::act(
+        &state.store,
+        s.caller(&actor),
+        WorkflowId(id),
+        action,
+        &input,
+        state.today(),
+        &cal,
+        state.config.announce_workdays,
+    )
+    .await?;
+    Ok(Json(json!({"id": id, "state": to.code()})))
+}
+
+async fn todo(State(state): State<AppState>, ApiUser(s): ApiUser) -> ApiResult<Json<Value>> {
+    let items = filings::todo(&state.store, &s.principal).await?;
+    Ok(Json(json!({"total": items.len(), "items": items})))
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/workflows", get(list).post(apply))
+        .route("/workflows/{id}", get(load))
+        .route("/workflows/{id}/actions", post(act))
+        .route("/accounts/{id}/close", post(close))
+        .route("/accounts/{id}/change", post(change))
+        .route("/todo", get(todo))
+}

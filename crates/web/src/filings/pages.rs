@@ -1,0 +1,418 @@
+//! Approval and filing pages (备案审批): the workflow list, the detail
+//! page with the actions the user may take, and 我的待办. The application
+//! forms are in `forms`.
+
+use super::forms;
+
+use super::view::due_info;
+use crate::auth::{PageUser, Session};
+use crate::error::{AppError, FormError, PageError, PageResult};
+use crate::extract::{PageForm, PageQuery, page_id};
+use crate::layout::{Ctx, render};
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use govmedia_app::filings;
+use govmedia_domain::WorkflowId;
+use govmedia_domain::auth::Permission;
+use govmedia_domain::platform::Platform;
+use govmedia_domain::workflow;
+use govmedia_domain::workflow::ActInput;
+use govmedia_domain::workflow::Workflow;
+use govmedia_domain::workflow::{Action, State as WfState, Urgency, WorkflowKind};
+use govmedia_store::workflows::WorkflowFilter;
+use serde::Deserialize;
+
+pub struct Row {
+    pub id: WorkflowId,
+    pub title: String,
+    pub kind: &'static str,
+    pub host: String,
+    pub applicant: String,
+    pub state: &'static str,
+    pub due: String,
+    pub urgency: &'static str,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    kind: String,
+    state: String,
+    overdue: String,
+}
+
+#[derive(Template)]
+#[template(path = "filings.html")]
+struct ListPage {
+    title: &'static str,
+    ctx: Ctx,
+    f: ListQuery,
+    kinds: Vec<(&'static str, &'static str)>,
+    states: Vec<(&'static str, &'static str)>,
+    rows: Vec<Row>,
+    can_apply: bool,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    PageUser(s): PageUser,
+    PageQuery(q): PageQuery<ListQuery>,
+) -> PageResult<Response> {
+    let scope = s.require(Permission::AccountRead)?;
+    let today = state.today();
+    let bad = |m: &str| PageError(AppError::bad_request("invalid_query", m.to_string()));
+    let filter = WorkflowFilter {
+        kind: match q.kind.as_str() {
+            "" => None,
+            k => Some(WorkflowKind::parse(k).ok_or_else(|| bad("类型参数无效"))?),
+        },
+        state: match q.state.as_str() {
+            "" => None,
+            k => Some(WfState::parse(k).ok_or_else(|| bad("状态参数无效"))?),
+        },
+        overdue_on: (q.overdue == "1").then_some(today),
+        ..Default::default()
+    };
+    let cal = state.store.calendar().await?;
+    let rows = state
+        .store
+        .workflows(&scope, &filter)
+        .await?
+        .into_iter()
+        .map(|w| {
+            let (due, u) = due_info(&cal, today, &w);
+            Row {
+                id: w.id,
+                kind: w.kind.label(),
+                host: w.host_org_name.clone(),
+                applicant: w.applicant_name.clone(),
+                state: w.state.label(),
+                due,
+                urgency: u.class(),
+                title: w.title,
+            }
+        })
+        .collect();
+    render(&ListPage {
+        title: "备案审批",
+        ctx: Ctx::new(&s, "filings").crumb("备案审批", ""),
+        kinds: WorkflowKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label()))
+            .collect(),
+        states: WfState::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+        rows,
+        can_apply: s.can(Permission::FilingSubmit),
+        f: q,
+    })
+}
+
+pub struct TodoRow {
+    pub id: WorkflowId,
+    pub title: String,
+    pub host: String,
+    pub state: &'static str,
+    pub actions: String,
+    pub due: String,
+    pub urgency: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "todo.html")]
+struct TodoPage {
+    title: &'static str,
+    ctx: Ctx,
+    rows: Vec<TodoRow>,
+    notes: Vec<String>,
+}
+
+async fn todo(State(state): State<AppState>, PageUser(s): PageUser) -> PageResult<Response> {
+    let today = state.today();
+    let cal = state.store.calendar().await?;
+    let rows = filings::todo(&state.store, &s.principal)
+        .await?
+        .into_iter()
+        .map(|t| {
+            let (due, u) = due_info(&cal, today, &t.workflow);
+            TodoRow {
+                id: t.workflow.id,
+                title: t.workflow.title.clone(),
+                host: t.workflow.host_org_name.clone(),
+                state: t.workflow.state.label(),
+                actions: t
+                    .actions
+                    .iter()
+                    .map(|a| a.label())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                due,
+                urgency: u.class(),
+            }
+        })
+        .collect();
+    let notes = state
+        .store
+        .unread_notifications(s.principal.user_id)
+        .await?
+        .into_iter()
+        .map(|n| n.message)
+        .collect();
+    render(&TodoPage {
+        title: "我的待办",
+        ctx: Ctx::new(&s, "todo").crumb("我的待办", ""),
+        rows,
+        notes,
+    })
+}
+
+async fn mark_read(State(state): State<AppState>, PageUser(s): PageUser) -> PageResult<Response> {
+    state
+        .store
+        .mark_notifications_read(s.principal.user_id)
+        .await?;
+    Ok(Redirect::to("/todo").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "filing_detail.html")]
+struct DetailPage {
+    title: &'static str,
+    ctx: Ctx,
+    w: Workflow,
+    kind: &'static str,
+    state: &'static str,
+    account_name: String,
+    details: Vec<(&'static str, String)>,
+    event_label: &'static str,
+    due: String,
+    urgency_notice: &'static str,
+    targets: Vec<(String, &'static str, String, String, String)>,
+    actions: Vec<(&'static str, &'static str)>,
+    steps: Vec<(String, String, &'static str, &'static str, String)>,
+    error: String,
+}
+
+fn details_of(w: &Workflow) -> Vec<(&'static str, String)> {
+    let d = &w.data;
+    let mut out = Vec::new();
+    if let Some(a) = d.get("account") {
+        let text = |k: &str| a.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        out.push((
+            "平台",
+            Platform::parse(&text("platform"))
+                .map(|p| p.label().to_string())
+                .unwrap_or_default(),
+        ));
+        out.push(("拟用名称", text("name")));
+        out.push(("负责人", text("responsible_person")));
+        if !text("owner_name").is_empty() {
+            out.push(("开设人", text("owner_name")));
+        }
+        if !text("purpose").is_empty() {
+            out.push(("功能定位", text("purpose")));
+        }
+    }
+    if let Some(r) = d.get("reason").and_then(|v| v.as_str()) {
+        out.push(("理由", r.to_string()));
+    }
+    if let (Some(b), Some(a)) = (d.get("before"), d.get("after")) {
+        for (k, label) in [
+            ("name", "名称"),
+            ("responsible_person", "负责人"),
+            ("operators", "运营人员"),
+            ("vendor_name", "外包运维单位"),
+        ] {
+            let (x, y) = (b[k].as_str().unwrap_or(""), a[k].as_str().unwrap_or(""));
+            if x != y {
+                out.push((label, format!("{x} → {y}")));
+            }
+        }
+        if let Some(n) = d
+            .get("note")
+            .and_then(|v| v.as_str())
+            .filter(|n| !n.is_empty())
+        {
+            out.push(("说明", n.to_string()));
+        }
+    }
+    out
+}
+
+async fn detail_page(
+    state: &AppState,
+    s: &Session,
+    id: WorkflowId,
+    error: String,
+    status: StatusCode,
+) -> PageResult<Response> {
+    s.require(Permission::AccountRead)?;
+    let w = state.store.workflow_for(&s.principal, id).await?;
+    let filing_targets = state.store.filing_targets(id).await?;
+    let today = state.today();
+    let cal = state.store.calendar().await?;
+    let (due_text, u) = due_info(&cal, today, &w);
+    let due = if due_text.is_empty() {
+        String::new()
+    } else {
+        format!("备案时限：{due_text}")
+    };
+    let actions = workflow::allowed_actions(&s.principal, &w, &filing_targets)
+        .into_iter()
+        .map(|a| (a.code(), a.label()))
+        .collect();
+    let targets = filing_targets
+        .into_iter()
+        .map(|t| {
+            (
+                t.org_name,
+                t.status.label(),
+                t.acted_by,
+                t.acted_at.map(crate::fmt::ts).unwrap_or_default(),
+                t.reason,
+            )
+        })
+        .collect();
+    let steps = state
+        .store
+        .workflow_steps(id)
+        .await?
+        .into_iter()
+        .map(|st| {
+            let action = Action::parse(&st.action)
+                .map(|a| a.label())
+                .unwrap_or("提交申请");
+            let to = st.to_state.label();
+            (crate::fmt::ts(st.at), st.username, action, to, st.opinion)
+        })
+        .collect();
+    let mut res = render(&DetailPage {
+        title: "申请详情",
+        ctx: Ctx::new(s, "filings")
+            .crumb("备案审批", "/filings")
+            .crumb(&w.title, ""),
+        kind: w.kind.label(),
+        state: w.state.label(),
+        account_name: w.account_name.clone().unwrap_or_default(),
+        details: details_of(&w),
+        event_label: match w.kind {
+            WorkflowKind::Change => "变更日期",
+            _ => "注销日期",
+        },
+        due,
+        urgency_notice: match u {
+            Urgency::Overdue => "overdue",
+            Urgency::DueSoon => "due-soon",
+            Urgency::Normal => "normal",
+        },
+        targets,
+        actions,
+        steps,
+        error,
+        w,
+    })?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<String>,
+) -> PageResult<Response> {
+    detail_page(
+        &state,
+        &s,
+        WorkflowId(page_id(&id)?),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ActForm {
+    action: String,
+    opinion: String,
+    handle: String,
+    home_url: String,
+    certification_subject: String,
+    opened_on: String,
+    announce_text: String,
+    date: String,
+}
+
+async fn act(
+    State(state): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<ActForm>,
+) -> PageResult<Response> {
+    let id = WorkflowId(page_id(&id)?);
+    let Some(action) = Action::parse(&f.action) else {
+        return detail_page(&state, &s, id, "操作无效".into(), StatusCode::BAD_REQUEST).await;
+    };
+    let input = ActInput {
+        opinion: f.opinion,
+        handle: f.handle,
+        home_url: f.home_url,
+        certification_subject: f.certification_subject,
+        opened_on: f.opened_on,
+        announce_text: f.announce_text,
+        date: f.date,
+    };
+    let cal = state.store.calendar().await?;
+    let actor = s.actor();
+    match filings::act(
+        &state.store,
+        s.caller(&actor),
+        id,
+        action,
+        &input,
+        state.today(),
+        &cal,
+        state.config.announce_workdays,
+    )
+    .await
+    .map_err(FormError::from)
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/filings/{id}")).into_response()),
+        Err(FormError::Message { message, .. }) => {
+            detail_page(&state, &s, id, message, StatusCode::CONFLICT).await
+        }
+        Err(FormError::Fields(e)) => {
+            detail_page(
+                &state,
+                &s,
+                id,
+                e.summary(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/filings", get(list).post(forms::apply))
+        .route("/filings/new", get(forms::new_form))
+        .route("/filings/{id}", get(detail))
+        .route("/filings/{id}/act", post(act))
+        .route("/todo", get(todo))
+        .route("/todo/read", post(mark_read))
+        .route(
+            "/accounts/{id}/close",
+            get(forms::close_form).post(forms::close_submit),
+        )
+        .route(
+            "/accounts/{id}/change",
+            get(forms::change_form).post(forms::change_submit),
+        )
+}

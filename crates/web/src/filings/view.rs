@@ -1,0 +1,24 @@
+//! What the filing pages and other features show of a workflow.
+
+use chrono::NaiveDate;
+use govmedia_domain::calendar::Calendar;
+use govmedia_domain::workflow::{State as WfState, Urgency, Workflow, urgency};
+
+/// Due-date text and urgency class of a workflow whose filing is pending.
+pub fn due_info(cal: &Calendar, today: NaiveDate, w: &Workflow) -> (String, Urgency) {
+    match w.due_date() {
+        Some(due) if w.filing_pending() => {
+            let u = urgency(cal, today, due);
+            let text = match u {
+                Urgency::Overdue => format!("{due}（已逾期）"),
+                Urgency::DueSoon => format!("{due}（即将到期）"),
+                Urgency::Normal => due.to_string(),
+            };
+            (text, u)
+        }
+        Some(due) if w.state == WfState::Filed || w.state == WfState::Accepted => {
+            (format!("{due}（已报送）"), Urgency::Normal)
+        }
+        _ => (String::new(), Urgency::Normal),
+    }
+}

@@ -1,0 +1,3 @@
+//! 首页.
+
+pub mod pages;

@@ -1,0 +1,128 @@
+//! The home page: what needs attention within the user's jurisdiction.
+
+use crate::auth::PageUser;
+use crate::error::PageResult;
+use crate::extract::PageQuery;
+use crate::layout::NoticeQuery;
+use crate::layout::html_escape;
+use crate::layout::{Ctx, render};
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use govmedia_domain::auth::Permission;
+use govmedia_domain::checks::WarningKind;
+use govmedia_domain::platform::Platform;
+use govmedia_store::accounts::AccountFilter;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    title: &'static str,
+    ctx: Ctx,
+    total: i64,
+    active: i64,
+    closed: i64,
+    warned: usize,
+    warnings: Vec<(&'static str, &'static str, usize)>,
+    chart: String,
+}
+
+/// A horizontal bar chart as inline SVG (no scripts, no external assets).
+pub fn bar_chart(rows: &[(String, i64)]) -> String {
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
+    let h = 22 * rows.len() as i64 + 4;
+    let mut s = format!(
+        "<svg class=\"chart\" viewBox=\"0 0 420 {h}\" width=\"100%\" role=\"img\" aria-label=\"各平台账号数\">"
+    );
+    for (i, (label, n)) in rows.iter().enumerate() {
+        let y = 22 * i as i64 + 2;
+        let w = 260 * n / max;
+        s.push_str(&format!(
+            "<text x=\"0\" y=\"{}\" class=\"l\">{}</text><rect x=\"100\" y=\"{y}\" width=\"{w}\" height=\"16\" class=\"b\"></rect><text x=\"{}\" y=\"{}\" class=\"n\">{n}</text>",
+            y + 13,
+            html_escape(label),
+            104 + w,
+            y + 13
+        ));
+    }
+    s.push_str("</svg>");
+    s
+}
+
+async fn home(
+    State(state): State<AppState>,
+    PageUser(s): PageUser,
+    PageQuery(q): PageQuery<NoticeQuery>,
+) -> PageResult<Response> {
+    let scope = s.require(Permission::AccountRead)?;
+    let (by_status, by_platform) = state.store.account_counts(&scope).await?;
+    let count = |code: &str| {
+        by_status
+            .iter()
+            .find(|r| r.0 == code)
+            .map(|r| r.1)
+            .unwrap_or(0)
+    };
+    let total: i64 = by_status.iter().map(|r| r.1).sum();
+    let warned_accounts = state
+        .store
+        .export_accounts(
+            &scope,
+            &AccountFilter {
+                any_warning: true,
+                ..Default::default()
+            },
+        )
+        .await?;
+    let warnings = WarningKind::ALL
+        .into_iter()
+        .map(|k| {
+            let n = warned_accounts
+                .iter()
+                .filter(|a| a.warnings.iter().any(|w| w.kind == k))
+                .count();
+            (k.code(), k.label(), n)
+        })
+        .collect();
+    let rows: Vec<(String, i64)> = Platform::ALL
+        .into_iter()
+        .map(|p| {
+            let n = by_platform
+                .iter()
+                .find(|r| r.0 == p.code())
+                .map(|r| r.1)
+                .unwrap_or(0);
+            (p.label().to_string(), n)
+        })
+        .collect();
+    render(&HomePage {
+        title: "首页",
+        ctx: Ctx::new(&s, "home").notice(q.notice.as_deref()),
+        total,
+        active: count("active"),
+        closed: count("closed"),
+        warned: warned_accounts.len(),
+        warnings,
+        chart: bar_chart(&rows),
+    })
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_escapes_labels_and_scales() {
+        let svg = bar_chart(&[("<b>".into(), 5), ("微博".into(), 10)]);
+        assert!(svg.contains("&lt;b&gt;"));
+        assert!(svg.contains("width=\"260\""));
+        assert!(svg.contains("width=\"130\""));
+    }
+}

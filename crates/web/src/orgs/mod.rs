@@ -1,0 +1,5 @@
+//! The org tree: list, create, edit.
+
+pub mod api;
+pub mod pages;
+pub mod view;

@@ -1,0 +1,3 @@
+//! Areas not built yet (建设中).
+
+pub mod pages;

@@ -1,0 +1,3 @@
+//! API tokens (接口令牌).
+
+pub mod pages;
