@@ -6,10 +6,10 @@ use chrono::NaiveDate;
 use govmedia_domain::account::AccountInput;
 use govmedia_domain::auth::{Permission, Principal, Scope};
 use govmedia_domain::calendar::Calendar;
-use govmedia_domain::workflow::{
-    self, ActCtx, ActInput, Action, ChangeInput, Route, State, Workflow, WorkflowKind,
+use govmedia_domain::filing::{
+    self, ActCtx, ActInput, Action, ChangeInput, Filing, FilingKind, Route, State,
 };
-use govmedia_domain::{AccountId, WorkflowId};
+use govmedia_domain::{AccountId, FilingId};
 use govmedia_store::{Store, StoreError, StoreResult};
 use serde::Serialize;
 
@@ -17,9 +17,9 @@ use serde::Serialize;
 pub async fn apply_open(
     store: &Store,
     c: Caller<'_>,
-    kind: WorkflowKind,
+    kind: FilingKind,
     input: &AccountInput,
-) -> StoreResult<WorkflowId> {
+) -> StoreResult<FilingId> {
     let host = match store
         .org_scoped(
             &c.principal.scope(Permission::FilingSubmit),
@@ -31,7 +31,7 @@ pub async fn apply_open(
         Err(StoreError::NotFound) => None,
         Err(e) => return Err(e),
     };
-    let w = workflow::decide_apply_open(kind, input, host)?;
+    let w = filing::decide_apply_open(kind, input, host)?;
     store.start_workflow(c.actor, &w).await
 }
 
@@ -40,11 +40,11 @@ pub async fn apply_open(
 pub async fn apply_close(
     store: &Store,
     c: Caller<'_>,
-    kind: WorkflowKind,
+    kind: FilingKind,
     account: AccountId,
     reason: &str,
     survivor: Option<AccountId>,
-) -> StoreResult<WorkflowId> {
+) -> StoreResult<FilingId> {
     let everywhere = Scope::All { within: None };
     let a = store.account(&everywhere, account).await?;
     let kept = match survivor {
@@ -55,7 +55,7 @@ pub async fn apply_close(
             Err(e) => return Err(e),
         },
     };
-    let w = workflow::decide_apply_close(
+    let w = filing::decide_apply_close(
         c.principal,
         kind,
         &a,
@@ -74,11 +74,11 @@ pub async fn record_change(
     change: &ChangeInput,
     today: NaiveDate,
     cal: &Calendar,
-) -> StoreResult<WorkflowId> {
+) -> StoreResult<FilingId> {
     let a = store
         .account(&c.principal.scope(Permission::AccountUpdate), account)
         .await?;
-    let (input, w) = workflow::decide_record_change(c.principal, &a, change, today, cal)?;
+    let (input, w) = filing::decide_record_change(c.principal, &a, change, today, cal)?;
     store.record_change_effects(c.actor, &a, &input, &w).await
 }
 
@@ -88,7 +88,7 @@ pub async fn record_change(
 pub async fn act(
     store: &Store,
     c: Caller<'_>,
-    id: WorkflowId,
+    id: FilingId,
     action: Action,
     input: &ActInput,
     today: NaiveDate,
@@ -97,7 +97,7 @@ pub async fn act(
 ) -> StoreResult<State> {
     let w = store.workflow_for(c.principal, id).await?;
     let targets = store.filing_targets(w.id).await?;
-    let route = if workflow::needs_route(action) {
+    let route = if filing::needs_route(action) {
         store.filing_route(w.host_org_id).await?
     } else {
         Route::default()
@@ -108,24 +108,20 @@ pub async fn act(
         cal,
         announce_workdays,
     };
-    let effects = workflow::decide(&ctx, &w, &targets, &route, action, input)?;
+    let effects = filing::decide(&ctx, &w, &targets, &route, action, input)?;
     store.apply_workflow_effects(c.actor, &w, &effects).await
 }
 
 /// The actions `p` may take on `w` right now.
-pub async fn allowed_actions(
-    store: &Store,
-    p: &Principal,
-    w: &Workflow,
-) -> StoreResult<Vec<Action>> {
+pub async fn allowed_actions(store: &Store, p: &Principal, w: &Filing) -> StoreResult<Vec<Action>> {
     let targets = store.filing_targets(w.id).await?;
-    Ok(workflow::allowed_actions(p, w, &targets))
+    Ok(filing::allowed_actions(p, w, &targets))
 }
 
 /// One entry of 我的待办: what this user can do now, and by when.
 #[derive(Debug, Clone, Serialize)]
 pub struct TodoItem {
-    pub workflow: Workflow,
+    pub workflow: Filing,
     pub actions: Vec<Action>,
 }
 
@@ -133,13 +129,13 @@ pub struct TodoItem {
 /// whatever the length of the list.
 pub async fn todo(store: &Store, p: &Principal) -> StoreResult<Vec<TodoItem>> {
     let open = store.open_workflows_for(p).await?;
-    let ids: Vec<WorkflowId> = open.iter().map(|w| w.id).collect();
+    let ids: Vec<FilingId> = open.iter().map(|w| w.id).collect();
     let targets = store.filing_targets_of(&ids).await?;
     let mut out: Vec<TodoItem> = open
         .into_iter()
         .filter_map(|w| {
             let t = targets.get(&w.id).map(Vec::as_slice).unwrap_or(&[]);
-            let actions = workflow::allowed_actions(p, &w, t);
+            let actions = filing::allowed_actions(p, &w, t);
             (!actions.is_empty()).then_some(TodoItem {
                 workflow: w,
                 actions,

@@ -5,9 +5,9 @@ use chrono::{Duration, NaiveDate};
 use govmedia_app::{Caller, filings};
 use govmedia_domain::account::{AccountDraft, AccountInput};
 use govmedia_domain::auth::{Principal, Scope};
+use govmedia_domain::filing::{ActInput, Action, ChangeInput, FilingKind};
 use govmedia_domain::platform::Platform;
-use govmedia_domain::workflow::{ActInput, Action, ChangeInput, WorkflowKind};
-use govmedia_domain::{AccountId, WorkflowId};
+use govmedia_domain::{AccountId, FilingId};
 use govmedia_store::accounts::AccountFilter;
 use govmedia_store::orgs::Actor;
 use govmedia_store::{Store, StoreError, StoreResult};
@@ -104,7 +104,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
         .parse(base)
         .map_err(StoreError::from)
     };
-    let act = |w: &Who, id: WorkflowId, action: Action, input: ActInput, on: NaiveDate| {
+    let act = |w: &Who, id: FilingId, action: Action, input: ActInput, on: NaiveDate| {
         let (cal, actor, p) = (cal.clone(), w.actor.clone(), w.p.clone());
         async move {
             let caller = Caller {
@@ -131,7 +131,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
     let id = filings::apply_open(
         store,
         nc_editor.caller(),
-        WorkflowKind::Open,
+        FilingKind::Open,
         &plan("wechat_channels", "南昌人社直播间", nc.id.0, "")?,
     )
     .await?;
@@ -180,7 +180,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
     filings::apply_open(
         store,
         nc_editor.caller(),
-        WorkflowKind::Open,
+        FilingKind::Open,
         &plan("xiaohongshu", "南昌人社服务", nc.id.0, "")?,
     )
     .await?;
@@ -189,7 +189,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
     let id = filings::apply_open(
         store,
         jj_editor.caller(),
-        WorkflowKind::Open,
+        FilingKind::Open,
         &plan("bilibili", "九江人社", jj.id.0, "")?,
     )
     .await?;
@@ -199,7 +199,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
     let id = filings::apply_open(
         store,
         nc_editor.caller(),
-        WorkflowKind::Open,
+        FilingKind::Open,
         &plan("kuaishou", "南昌人社就业", nc.id.0, "")?,
     )
     .await?;
@@ -217,7 +217,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
     let id = filings::apply_open(
         store,
         nc_editor.caller(),
-        WorkflowKind::Open,
+        FilingKind::Open,
         &plan("douyin", "南昌美食探店", nc.id.0, "")?,
     )
     .await?;
@@ -234,7 +234,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
     let id = filings::apply_open(
         store,
         nc_editor.caller(),
-        WorkflowKind::PersonalOpen,
+        FilingKind::PersonalOpen,
         &plan("weibo", "南昌人社李明谈社保", nc.id.0, "李明")?,
     )
     .await?;
@@ -296,7 +296,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
     let id = filings::apply_close(
         store,
         nc_editor.caller(),
-        WorkflowKind::Close,
+        FilingKind::Close,
         food,
         "名称与职责无关，长期无人维护",
         None,
@@ -327,7 +327,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
     let id = filings::apply_close(
         store,
         nc_editor.caller(),
-        WorkflowKind::Merge,
+        FilingKind::Merge,
         dup,
         "同一平台重复开设，并入“西湖人社”",
         Some(keep),

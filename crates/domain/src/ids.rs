@@ -22,4 +22,4 @@ macro_rules! id_type {
 id_type!(OrgId);
 id_type!(UserId);
 id_type!(AccountId);
-id_type!(WorkflowId);
+id_type!(FilingId);

@@ -9,12 +9,12 @@ pub mod calendar;
 pub mod checks;
 pub mod clock;
 pub mod error;
+pub mod filing;
 pub mod ids;
 pub mod org;
 pub mod password;
 pub mod platform;
 pub mod text;
-pub mod workflow;
 
 pub use error::{FieldError, RuleError, ValidationErrors};
-pub use ids::{AccountId, OrgId, UserId, WorkflowId};
+pub use ids::{AccountId, FilingId, OrgId, UserId};

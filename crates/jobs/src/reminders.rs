@@ -8,16 +8,16 @@ use chrono::{DateTime, NaiveDate, Utc};
 use govmedia_domain::auth::{Permission, Principal, Scope};
 use govmedia_domain::calendar::Calendar;
 use govmedia_domain::clock::china_date;
-use govmedia_domain::workflow::{Urgency, Workflow, urgency};
+use govmedia_domain::filing::{Filing, Urgency, urgency};
 use govmedia_store::StoreError;
+use govmedia_store::filings::FilingFilter;
 use govmedia_store::notifications::NewNotification;
-use govmedia_store::workflows::WorkflowFilter;
 
 /// The reminders due on `today` for `open` workflows, for `people`.
 pub fn reminders(
     cal: &Calendar,
     today: NaiveDate,
-    open: &[Workflow],
+    open: &[Filing],
     people: &[Principal],
 ) -> Vec<NewNotification> {
     let mut out = Vec::new();
@@ -62,13 +62,13 @@ pub async fn raise(store: &govmedia_store::Store, today: NaiveDate) -> Result<u6
     let open = store
         .workflows(
             &Scope::All { within: None },
-            &WorkflowFilter {
+            &FilingFilter {
                 open_only: true,
                 ..Default::default()
             },
         )
         .await?;
-    if !open.iter().any(Workflow::filing_pending) {
+    if !open.iter().any(Filing::filing_pending) {
         return Ok(0);
     }
     let people = store.active_principals().await?;

@@ -4,10 +4,10 @@
 use crate::audit::append;
 use crate::db::{Store, WriteTx};
 use crate::error::{StoreError, StoreResult};
+use crate::filings::{date, decode};
 use crate::orgs::Actor;
 use crate::scope_sql::push_scope;
 use crate::sql::{Sql, like_escape};
-use crate::workflows::{date, decode};
 use chrono::NaiveDate;
 pub use govmedia_domain::account::AccountRecord;
 use govmedia_domain::account::{AccountInput, AccountRow, AccountStatus};

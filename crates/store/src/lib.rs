@@ -12,6 +12,8 @@ pub mod audit;
 pub mod calendar;
 pub mod db;
 pub mod error;
+pub mod filing_effects;
+pub mod filings;
 pub mod job_runs;
 pub mod migrate;
 pub mod notifications;
@@ -23,8 +25,6 @@ pub mod sessions;
 pub mod sql;
 pub mod testing;
 pub mod users;
-pub mod workflow_effects;
-pub mod workflows;
 
 pub use db::{Backend, Store, WriteTx};
 pub use error::{StoreError, StoreResult};

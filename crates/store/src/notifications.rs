@@ -4,7 +4,7 @@
 use crate::db::Store;
 use crate::error::StoreResult;
 use govmedia_domain::auth::Principal;
-use govmedia_domain::{UserId, WorkflowId};
+use govmedia_domain::{FilingId, UserId};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -92,7 +92,7 @@ impl Store {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewNotification {
     pub user: UserId,
-    pub workflow: WorkflowId,
+    pub workflow: FilingId,
     pub kind: &'static str,
     pub message: String,
 }

@@ -24,6 +24,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/workflows"),
     ("get", "/workflows/{id}"),
     ("post", "/workflows/{id}/actions"),
+    ("get", "/filings"),
+    ("post", "/filings"),
+    ("get", "/filings/{id}"),
+    ("post", "/filings/{id}/actions"),
     ("post", "/accounts/{id}/close"),
     ("post", "/accounts/{id}/change"),
     ("get", "/todo"),
@@ -45,7 +49,34 @@ fn error_responses() -> Value {
     })
 }
 
+/// The filing workflows are served under `/filings`, the name the pages
+/// use; `/workflows` stays as a deprecated alias of the same operations.
+const FILING_ALIASES: [(&str, &str); 3] = [
+    ("/workflows", "/filings"),
+    ("/workflows/{id}", "/filings/{id}"),
+    ("/workflows/{id}/actions", "/filings/{id}/actions"),
+];
+
 pub fn document() -> Value {
+    let mut doc = paths_document();
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for (old, new) in FILING_ALIASES {
+            let Some(ops) = paths.get(old).cloned() else {
+                continue;
+            };
+            paths.insert(new.to_string(), ops);
+            if let Some(ops) = paths.get_mut(old).and_then(Value::as_object_mut) {
+                for op in ops.values_mut() {
+                    op["deprecated"] = json!(true);
+                    op["description"] = json!(format!("旧路径，与 {new} 相同；请改用 {new}"));
+                }
+            }
+        }
+    }
+    doc
+}
+
+fn paths_document() -> Value {
     let errs = error_responses();
     let with = |ok: Value| {
         let mut r = errs.clone();

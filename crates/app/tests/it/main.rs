@@ -312,8 +312,8 @@ async fn who(store: &Store, username: &str) -> (Actor, govmedia_domain::auth::Pr
 both_backends!(opening_workflow_end_to_end, async |store: Store| {
     use chrono::NaiveDate;
     use govmedia_domain::account::AccountDraft;
-    use govmedia_domain::workflow::ActInput;
-    use govmedia_domain::workflow::{Action, State, WorkflowKind};
+    use govmedia_domain::filing::ActInput;
+    use govmedia_domain::filing::{Action, FilingKind, State};
     seeded(&store).await;
     let cal = store.calendar().await.unwrap();
     let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
@@ -341,7 +341,7 @@ both_backends!(opening_workflow_end_to_end, async |store: Store| {
             actor: &ed,
             principal: &edp,
         },
-        WorkflowKind::Open,
+        FilingKind::Open,
         &input,
     )
     .await
@@ -501,8 +501,8 @@ both_backends!(closure_waits_for_the_announcement, async |store: Store| {
     use chrono::NaiveDate;
     use govmedia_domain::account::AccountStatus;
     use govmedia_domain::auth::{Permission, Scope};
-    use govmedia_domain::workflow::ActInput;
-    use govmedia_domain::workflow::{Action, State, WorkflowKind};
+    use govmedia_domain::filing::ActInput;
+    use govmedia_domain::filing::{Action, FilingKind, State};
     seeded(&store).await;
     let cal = store.calendar().await.unwrap();
     let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
@@ -541,7 +541,7 @@ both_backends!(closure_waits_for_the_announcement, async |store: Store| {
                 actor: &ed,
                 principal: &edp
             },
-            WorkflowKind::Merge,
+            FilingKind::Merge,
             victim,
             "",
             Some(survivor)
@@ -556,7 +556,7 @@ both_backends!(closure_waits_for_the_announcement, async |store: Store| {
             actor: &ed,
             principal: &edp,
         },
-        WorkflowKind::Merge,
+        FilingKind::Merge,
         victim,
         "功能重复，并入抖音号",
         Some(survivor),
@@ -570,7 +570,7 @@ both_backends!(closure_waits_for_the_announcement, async |store: Store| {
                 actor: &ed,
                 principal: &edp
             },
-            WorkflowKind::Close,
+            FilingKind::Close,
             victim,
             "再来一次",
             None
@@ -666,7 +666,7 @@ both_backends!(closure_waits_for_the_announcement, async |store: Store| {
     let merged = store
         .workflows(
             &edp.scope(Permission::AccountRead),
-            &govmedia_store::workflows::WorkflowFilter {
+            &govmedia_store::filings::FilingFilter {
                 account: Some(survivor),
                 ..Default::default()
             },
@@ -710,8 +710,8 @@ both_backends!(
     the_overdue_list_is_the_overdue_rule,
     async |store: Store| {
         use chrono::NaiveDate;
-        use govmedia_domain::workflow::State;
-        use govmedia_store::workflows::WorkflowFilter;
+        use govmedia_domain::filing::State;
+        use govmedia_store::filings::FilingFilter;
         seeded(&store).await;
         // An announced closure whose filing deadline has passed: the
         // reminders counted it as pending while the overdue list left
@@ -720,7 +720,7 @@ both_backends!(
         let announced = store
             .workflows(
                 &all,
-                &WorkflowFilter {
+                &FilingFilter {
                     state: Some(State::Announced),
                     ..Default::default()
                 },
@@ -739,7 +739,7 @@ both_backends!(
         let listed: Vec<_> = store
             .workflows(
                 &all,
-                &WorkflowFilter {
+                &FilingFilter {
                     overdue_on: Some(today),
                     ..Default::default()
                 },
@@ -750,7 +750,7 @@ both_backends!(
             .map(|w| w.id)
             .collect();
         let ruled: Vec<_> = store
-            .workflows(&all, &WorkflowFilter::default())
+            .workflows(&all, &FilingFilter::default())
             .await
             .unwrap()
             .iter()

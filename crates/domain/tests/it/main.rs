@@ -111,7 +111,7 @@ proptest! {
 }
 
 mod workflow_props {
-    use govmedia_domain::workflow::{Action, State, WorkflowKind, initial_state, next_state};
+    use govmedia_domain::filing::{Action, FilingKind, State, initial_state, next_state};
     use proptest::prelude::*;
 
     proptest! {
@@ -119,7 +119,7 @@ mod workflow_props {
         /// announcement or the filing, and final states absorb everything.
         #[test]
         fn random_sequences_keep_the_invariants(kind_i in 0usize..5, steps in proptest::collection::vec((0usize..8, any::<bool>()), 0..40)) {
-            let kind = WorkflowKind::ALL[kind_i];
+            let kind = FilingKind::ALL[kind_i];
             let mut state = initial_state(kind);
             let mut seen = vec![state];
             for (ai, last) in steps {

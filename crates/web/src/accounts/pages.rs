@@ -252,7 +252,7 @@ struct DetailPage {
     can_file: bool,
     can_order: bool,
     workflows: Vec<(
-        govmedia_domain::WorkflowId,
+        govmedia_domain::FilingId,
         String,
         &'static str,
         String,
@@ -391,7 +391,7 @@ async fn detail(
         .store
         .workflows(
             &scope,
-            &govmedia_store::workflows::WorkflowFilter {
+            &govmedia_store::filings::FilingFilter {
                 account: Some(id),
                 ..Default::default()
             },

@@ -1,4 +1,4 @@
-//! Workflow API: apply, act, list, load, to-do.
+//! Filing API: apply, act, list, load, to-do.
 
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, AppError};
@@ -11,11 +11,11 @@ use axum::{Json, Router};
 use govmedia_app::filings;
 use govmedia_domain::account::AccountDraft;
 use govmedia_domain::auth::Permission;
-use govmedia_domain::workflow;
-use govmedia_domain::workflow::{ActInput, ChangeInput};
-use govmedia_domain::workflow::{Action, State as WfState, WorkflowKind};
-use govmedia_domain::{AccountId, WorkflowId};
-use govmedia_store::workflows::WorkflowFilter;
+use govmedia_domain::filing;
+use govmedia_domain::filing::{ActInput, ChangeInput};
+use govmedia_domain::filing::{Action, FilingKind, State as WfState};
+use govmedia_domain::{AccountId, FilingId};
+use govmedia_store::filings::FilingFilter;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -39,10 +39,10 @@ async fn list(
 ) -> ApiResult<Json<Value>> {
     let scope = s.require(Permission::AccountRead)?;
     let bad = |code: &'static str, m: &str| AppError::bad_request(code, m.to_string());
-    let f = WorkflowFilter {
+    let f = FilingFilter {
         kind: match q.kind.as_str() {
             "" => None,
-            k => Some(WorkflowKind::parse(k).ok_or_else(|| bad("invalid_kind", "未知的申请类型"))?),
+            k => Some(FilingKind::parse(k).ok_or_else(|| bad("invalid_kind", "未知的申请类型"))?),
         },
         state: match q.state.as_str() {
             "" => None,
@@ -71,11 +71,11 @@ async fn load(
     s.require(Permission::AccountRead)?;
     let w = state
         .store
-        .workflow_for(&s.principal, WorkflowId(api_id(&id, "ID")?))
+        .workflow_for(&s.principal, FilingId(api_id(&id, "ID")?))
         .await?;
     let steps = state.store.workflow_steps(w.id).await?;
     let targets = state.store.filing_targets(w.id).await?;
-    let actions: Vec<&str> = workflow::allowed_actions(&s.principal, &w, &targets)
+    let actions: Vec<&str> = filing::allowed_actions(&s.principal, &w, &targets)
         .iter()
         .map(|a| a.code())
         .collect();
@@ -107,8 +107,8 @@ async fn apply(
     ApiJson(b): ApiJson<ApplyBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     s.require(Permission::FilingSubmit)?;
-    let kind = match WorkflowKind::parse(&b.kind) {
-        Some(k @ (WorkflowKind::Open | WorkflowKind::PersonalOpen)) => k,
+    let kind = match FilingKind::parse(&b.kind) {
+        Some(k @ (FilingKind::Open | FilingKind::PersonalOpen)) => k,
         _ => {
             return Err(AppError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -124,7 +124,7 @@ async fn apply(
         responsible_person: b.responsible_person,
         operators: b.operators,
         purpose: b.purpose,
-        personal_official: kind == WorkflowKind::PersonalOpen,
+        personal_official: kind == FilingKind::PersonalOpen,
         owner_name: b.owner_name,
         status: "opening".into(),
         ..Default::default()
@@ -151,11 +151,11 @@ async fn close(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<CloseBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    if !workflow::may_apply_closures(&s.principal) {
+    if !filing::may_apply_closures(&s.principal) {
         return Err(AppError::forbidden());
     }
-    let kind = match WorkflowKind::parse(&b.kind) {
-        Some(k @ (WorkflowKind::Close | WorkflowKind::Merge)) => k,
+    let kind = match FilingKind::parse(&b.kind) {
+        Some(k @ (FilingKind::Close | FilingKind::Merge)) => k,
         _ => {
             return Err(AppError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -246,7 +246,7 @@ async fn act(
     let to = filings::act(
         &state.store,
         s.caller(&actor),
-        WorkflowId(id),
+        FilingId(id),
         action,
         &input,
         state.today(),
@@ -264,6 +264,10 @@ async fn todo(State(state): State<AppState>, ApiUser(s): ApiUser) -> ApiResult<J
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/filings", get(list).post(apply))
+        .route("/filings/{id}", get(load))
+        .route("/filings/{id}/actions", post(act))
+        // The earlier name, kept for existing integrations.
         .route("/workflows", get(list).post(apply))
         .route("/workflows/{id}", get(load))
         .route("/workflows/{id}/actions", post(act))

@@ -15,10 +15,10 @@ use govmedia_app::filings;
 use govmedia_domain::AccountId;
 use govmedia_domain::account::{AccountDraft, AccountStatus};
 use govmedia_domain::auth::Permission;
+use govmedia_domain::filing;
+use govmedia_domain::filing::ChangeInput;
+use govmedia_domain::filing::FilingKind;
 use govmedia_domain::platform::Platform;
-use govmedia_domain::workflow;
-use govmedia_domain::workflow::ChangeInput;
-use govmedia_domain::workflow::WorkflowKind;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -44,13 +44,13 @@ pub struct KindQuery {
 async fn open_page(
     state: &AppState,
     s: &Session,
-    kind: WorkflowKind,
+    kind: FilingKind,
     d: AccountDraft,
     error: String,
 ) -> PageResult<Response> {
     let scope = s.require(Permission::FilingSubmit)?;
     let orgs = tree_order(state.store.orgs_in_scope(&scope).await?);
-    let personal = kind == WorkflowKind::PersonalOpen;
+    let personal = kind == FilingKind::PersonalOpen;
     let mut res = render(&OpenPage {
         title: "申请开设",
         ctx: Ctx::new(s, "filings")
@@ -77,10 +77,10 @@ async fn open_page(
     Ok(res)
 }
 
-fn kind_of(s: &str) -> WorkflowKind {
-    match WorkflowKind::parse(s) {
-        Some(WorkflowKind::PersonalOpen) => WorkflowKind::PersonalOpen,
-        _ => WorkflowKind::Open,
+fn kind_of(s: &str) -> FilingKind {
+    match FilingKind::parse(s) {
+        Some(FilingKind::PersonalOpen) => FilingKind::PersonalOpen,
+        _ => FilingKind::Open,
     }
 }
 
@@ -123,7 +123,7 @@ pub(super) async fn apply(
         responsible_person: f.responsible_person,
         operators: f.operators,
         purpose: f.purpose,
-        personal_official: kind == WorkflowKind::PersonalOpen,
+        personal_official: kind == FilingKind::PersonalOpen,
         owner_name: f.owner_name,
         status: "opening".into(),
         ..Default::default()
@@ -165,15 +165,15 @@ async fn close_page(
     error: String,
 ) -> PageResult<Response> {
     // Host staff apply; the publicity center may order a closure of any
-    // account it inspects (one rule: workflow::closure_right).
-    if !workflow::may_apply_closures(&s.principal) {
+    // account it inspects (one rule: filing::closure_right).
+    if !filing::may_apply_closures(&s.principal) {
         return Err(AppError::forbidden().into());
     }
     let a = state
         .store
         .account(&govmedia_domain::auth::Scope::All { within: None }, id)
         .await?;
-    let Some(right) = workflow::closure_right(&s.principal, a.host_org_id, &a.host_org_path) else {
+    let Some(right) = filing::closure_right(&s.principal, a.host_org_id, &a.host_org_path) else {
         return Err(AppError::not_found().into());
     };
     let scope = s.principal.scope(right.permission());
@@ -251,8 +251,8 @@ pub(super) async fn close_submit(
 ) -> PageResult<Response> {
     let id = account_id(&id)?;
     let kind = match f.kind.as_str() {
-        "merge" => WorkflowKind::Merge,
-        _ => WorkflowKind::Close,
+        "merge" => FilingKind::Merge,
+        _ => FilingKind::Close,
     };
     let survivor = f.survivor.trim().parse::<i64>().ok().map(AccountId);
     let actor = s.actor();

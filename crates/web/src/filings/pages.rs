@@ -17,18 +17,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use govmedia_app::filings;
-use govmedia_domain::WorkflowId;
+use govmedia_domain::FilingId;
 use govmedia_domain::auth::Permission;
+use govmedia_domain::filing;
+use govmedia_domain::filing::ActInput;
+use govmedia_domain::filing::Filing;
+use govmedia_domain::filing::{Action, FilingKind, State as WfState, Urgency};
 use govmedia_domain::platform::Platform;
-use govmedia_domain::workflow;
-use govmedia_domain::workflow::ActInput;
-use govmedia_domain::workflow::Workflow;
-use govmedia_domain::workflow::{Action, State as WfState, Urgency, WorkflowKind};
-use govmedia_store::workflows::WorkflowFilter;
+use govmedia_store::filings::FilingFilter;
 use serde::Deserialize;
 
 pub struct Row {
-    pub id: WorkflowId,
+    pub id: FilingId,
     pub title: String,
     pub kind: &'static str,
     pub host: String,
@@ -66,10 +66,10 @@ async fn list(
     let scope = s.require(Permission::AccountRead)?;
     let today = state.today();
     let bad = |m: &str| PageError(AppError::bad_request("invalid_query", m.to_string()));
-    let filter = WorkflowFilter {
+    let filter = FilingFilter {
         kind: match q.kind.as_str() {
             "" => None,
-            k => Some(WorkflowKind::parse(k).ok_or_else(|| bad("类型参数无效"))?),
+            k => Some(FilingKind::parse(k).ok_or_else(|| bad("类型参数无效"))?),
         },
         state: match q.state.as_str() {
             "" => None,
@@ -101,7 +101,7 @@ async fn list(
     render(&ListPage {
         title: "备案审批",
         ctx: Ctx::new(&s, "filings").crumb("备案审批", ""),
-        kinds: WorkflowKind::ALL
+        kinds: FilingKind::ALL
             .iter()
             .map(|k| (k.code(), k.label()))
             .collect(),
@@ -113,7 +113,7 @@ async fn list(
 }
 
 pub struct TodoRow {
-    pub id: WorkflowId,
+    pub id: FilingId,
     pub title: String,
     pub host: String,
     pub state: &'static str,
@@ -183,7 +183,7 @@ async fn mark_read(State(state): State<AppState>, PageUser(s): PageUser) -> Page
 struct DetailPage {
     title: &'static str,
     ctx: Ctx,
-    w: Workflow,
+    w: Filing,
     kind: &'static str,
     state: &'static str,
     account_name: String,
@@ -197,7 +197,7 @@ struct DetailPage {
     error: String,
 }
 
-fn details_of(w: &Workflow) -> Vec<(&'static str, String)> {
+fn details_of(w: &Filing) -> Vec<(&'static str, String)> {
     let d = &w.data;
     let mut out = Vec::new();
     if let Some(a) = d.get("account") {
@@ -246,7 +246,7 @@ fn details_of(w: &Workflow) -> Vec<(&'static str, String)> {
 async fn detail_page(
     state: &AppState,
     s: &Session,
-    id: WorkflowId,
+    id: FilingId,
     error: String,
     status: StatusCode,
 ) -> PageResult<Response> {
@@ -261,7 +261,7 @@ async fn detail_page(
     } else {
         format!("备案时限：{due_text}")
     };
-    let actions = workflow::allowed_actions(&s.principal, &w, &filing_targets)
+    let actions = filing::allowed_actions(&s.principal, &w, &filing_targets)
         .into_iter()
         .map(|a| (a.code(), a.label()))
         .collect();
@@ -300,7 +300,7 @@ async fn detail_page(
         account_name: w.account_name.clone().unwrap_or_default(),
         details: details_of(&w),
         event_label: match w.kind {
-            WorkflowKind::Change => "变更日期",
+            FilingKind::Change => "变更日期",
             _ => "注销日期",
         },
         due,
@@ -327,7 +327,7 @@ async fn detail(
     detail_page(
         &state,
         &s,
-        WorkflowId(page_id(&id)?),
+        FilingId(page_id(&id)?),
         String::new(),
         StatusCode::OK,
     )
@@ -353,7 +353,7 @@ async fn act(
     Path(id): Path<String>,
     PageForm(f): PageForm<ActForm>,
 ) -> PageResult<Response> {
-    let id = WorkflowId(page_id(&id)?);
+    let id = FilingId(page_id(&id)?);
     let Some(action) = Action::parse(&f.action) else {
         return detail_page(&state, &s, id, "操作无效".into(), StatusCode::BAD_REQUEST).await;
     };

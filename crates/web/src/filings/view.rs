@@ -2,10 +2,10 @@
 
 use chrono::NaiveDate;
 use govmedia_domain::calendar::Calendar;
-use govmedia_domain::workflow::{State as WfState, Urgency, Workflow, urgency};
+use govmedia_domain::filing::{Filing, State as WfState, Urgency, urgency};
 
 /// Due-date text and urgency class of a workflow whose filing is pending.
-pub fn due_info(cal: &Calendar, today: NaiveDate, w: &Workflow) -> (String, Urgency) {
+pub fn due_info(cal: &Calendar, today: NaiveDate, w: &Filing) -> (String, Urgency) {
     match w.due_date() {
         Some(due) if w.filing_pending() => {
             let u = urgency(cal, today, due);

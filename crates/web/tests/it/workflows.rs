@@ -414,3 +414,23 @@ both_backends!(
         assert!(!page.contains(&other_name), "no name from another org");
     }
 );
+
+both_backends!(filings_and_workflows_are_one_api, async |store: Store| {
+    let app = app(store).await;
+    let t = app.token("center").await;
+    let a = app.get_api(&t, "/api/v1/filings").await;
+    let b = app.get_api(&t, "/api/v1/workflows").await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.json(), b.json());
+    let id = a.json()["items"][0]["id"].as_i64().unwrap();
+    let one = app.get_api(&t, &format!("/api/v1/filings/{id}")).await;
+    assert_eq!(
+        one.json(),
+        app.get_api(&t, &format!("/api/v1/workflows/{id}"))
+            .await
+            .json()
+    );
+    let doc = app.get_api(&t, "/api/v1/openapi.json").await.json();
+    assert!(doc["paths"]["/filings/{id}/actions"]["post"].is_object());
+    assert_eq!(doc["paths"]["/workflows"]["get"]["deprecated"], true);
+});

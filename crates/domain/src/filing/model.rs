@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum WorkflowKind {
+pub enum FilingKind {
     /// 开设
     Open,
     /// 公务人员以职务身份开设
@@ -21,40 +21,40 @@ pub enum WorkflowKind {
     Merge,
 }
 
-impl WorkflowKind {
-    pub const ALL: [WorkflowKind; 5] = [
-        WorkflowKind::Open,
-        WorkflowKind::PersonalOpen,
-        WorkflowKind::Change,
-        WorkflowKind::Close,
-        WorkflowKind::Merge,
+impl FilingKind {
+    pub const ALL: [FilingKind; 5] = [
+        FilingKind::Open,
+        FilingKind::PersonalOpen,
+        FilingKind::Change,
+        FilingKind::Close,
+        FilingKind::Merge,
     ];
     pub fn code(self) -> &'static str {
         match self {
-            WorkflowKind::Open => "open",
-            WorkflowKind::PersonalOpen => "personal_open",
-            WorkflowKind::Change => "change",
-            WorkflowKind::Close => "close",
-            WorkflowKind::Merge => "merge",
+            FilingKind::Open => "open",
+            FilingKind::PersonalOpen => "personal_open",
+            FilingKind::Change => "change",
+            FilingKind::Close => "close",
+            FilingKind::Merge => "merge",
         }
     }
     pub fn label(self) -> &'static str {
         match self {
-            WorkflowKind::Open => "开设",
-            WorkflowKind::PersonalOpen => "职务账号开设",
-            WorkflowKind::Change => "变更",
-            WorkflowKind::Close => "关停注销",
-            WorkflowKind::Merge => "整合",
+            FilingKind::Open => "开设",
+            FilingKind::PersonalOpen => "职务账号开设",
+            FilingKind::Change => "变更",
+            FilingKind::Close => "关停注销",
+            FilingKind::Merge => "整合",
         }
     }
-    pub fn parse(s: &str) -> Option<WorkflowKind> {
-        WorkflowKind::ALL.into_iter().find(|k| k.code() == s.trim())
+    pub fn parse(s: &str) -> Option<FilingKind> {
+        FilingKind::ALL.into_iter().find(|k| k.code() == s.trim())
     }
     fn opens(self) -> bool {
-        matches!(self, WorkflowKind::Open | WorkflowKind::PersonalOpen)
+        matches!(self, FilingKind::Open | FilingKind::PersonalOpen)
     }
     fn closes(self) -> bool {
-        matches!(self, WorkflowKind::Close | WorkflowKind::Merge)
+        matches!(self, FilingKind::Close | FilingKind::Merge)
     }
 }
 
@@ -255,7 +255,7 @@ impl Action {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WorkflowError {
+pub enum FilingError {
     /// The action is not possible in this state (code, Chinese message).
     Illegal(String),
     /// The actor applied and may not approve or receive their own request.
@@ -267,43 +267,43 @@ pub enum WorkflowError {
     Calendar(CalendarError),
 }
 
-impl std::fmt::Display for WorkflowError {
+impl std::fmt::Display for FilingError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            WorkflowError::Illegal(m) | WorkflowError::Missing(m) => f.write_str(m),
-            WorkflowError::OwnRequest => f.write_str("不能审批或接收本人提交的申请"),
-            WorkflowError::TooEarly(d) => write!(f, "公告期未满，{d} 起方可注销"),
-            WorkflowError::Calendar(e) => write!(f, "{e}"),
+            FilingError::Illegal(m) | FilingError::Missing(m) => f.write_str(m),
+            FilingError::OwnRequest => f.write_str("不能审批或接收本人提交的申请"),
+            FilingError::TooEarly(d) => write!(f, "公告期未满，{d} 起方可注销"),
+            FilingError::Calendar(e) => write!(f, "{e}"),
         }
     }
 }
 
-impl std::error::Error for WorkflowError {}
+impl std::error::Error for FilingError {}
 
-impl From<WorkflowError> for crate::error::RuleError {
-    fn from(e: WorkflowError) -> Self {
+impl From<FilingError> for crate::error::RuleError {
+    fn from(e: FilingError) -> Self {
         let code = e.code();
         let message = e.to_string();
         match e {
-            WorkflowError::Missing(_) | WorkflowError::Calendar(_) => {
+            FilingError::Missing(_) | FilingError::Calendar(_) => {
                 crate::error::RuleError::Invalid { code, message }
             }
-            WorkflowError::Illegal(_) | WorkflowError::OwnRequest | WorkflowError::TooEarly(_) => {
+            FilingError::Illegal(_) | FilingError::OwnRequest | FilingError::TooEarly(_) => {
                 crate::error::RuleError::Conflict { code, message }
             }
         }
     }
 }
 
-impl WorkflowError {
+impl FilingError {
     pub fn code(&self) -> &'static str {
         match self {
-            WorkflowError::Illegal(_) => "illegal_transition",
-            WorkflowError::OwnRequest => "own_request",
-            WorkflowError::Missing(_) => "missing_field",
-            WorkflowError::TooEarly(_) => "announcement_period",
-            WorkflowError::Calendar(CalendarError::NoData(_)) => "calendar_year_missing",
-            WorkflowError::Calendar(_) => "invalid_calendar",
+            FilingError::Illegal(_) => "illegal_transition",
+            FilingError::OwnRequest => "own_request",
+            FilingError::Missing(_) => "missing_field",
+            FilingError::TooEarly(_) => "announcement_period",
+            FilingError::Calendar(CalendarError::NoData(_)) => "calendar_year_missing",
+            FilingError::Calendar(_) => "invalid_calendar",
         }
     }
 }
@@ -312,21 +312,21 @@ impl WorkflowError {
 /// leads to `Accepted` only when `last_target` (every other target has
 /// already accepted); otherwise the workflow stays `Filed`.
 pub fn next_state(
-    kind: WorkflowKind,
+    kind: FilingKind,
     state: State,
     action: Action,
     last_target: bool,
-) -> Result<State, WorkflowError> {
+) -> Result<State, FilingError> {
     use Action as A;
     use State as S;
     let to = match (state, action) {
-        (S::Applied, A::Approve) if kind != WorkflowKind::Change => S::Approved,
-        (S::Applied, A::Reject) if kind != WorkflowKind::Change => S::Rejected,
+        (S::Applied, A::Approve) if kind != FilingKind::Change => S::Approved,
+        (S::Applied, A::Reject) if kind != FilingKind::Change => S::Rejected,
         (S::Approved, A::OpenAccount) if kind.opens() => S::Opened,
         (S::Approved, A::Announce) if kind.closes() => S::Announced,
         (S::Announced, A::Deregister) if kind.closes() => S::Deregistered,
         (S::Opened | S::Returned, A::SubmitFiling) if kind.opens() => S::Filed,
-        (S::Recorded | S::Returned, A::SubmitFiling) if kind == WorkflowKind::Change => S::Filed,
+        (S::Recorded | S::Returned, A::SubmitFiling) if kind == FilingKind::Change => S::Filed,
         (S::Deregistered | S::Returned, A::SubmitFiling) if kind.closes() => S::Filed,
         (S::Filed, A::AcceptFiling) => {
             if last_target {
@@ -337,7 +337,7 @@ pub fn next_state(
         }
         (S::Filed, A::ReturnFiling) => S::Returned,
         _ => {
-            return Err(WorkflowError::Illegal(format!(
+            return Err(FilingError::Illegal(format!(
                 "当前状态为“{}”，不能执行“{}”",
                 state.label(),
                 action.label()
@@ -348,15 +348,15 @@ pub fn next_state(
 }
 
 /// The first state of a new workflow.
-pub fn initial_state(kind: WorkflowKind) -> State {
+pub fn initial_state(kind: FilingKind) -> State {
     match kind {
-        WorkflowKind::Change => State::Recorded,
+        FilingKind::Change => State::Recorded,
         _ => State::Applied,
     }
 }
 
 /// The actions possible from a state, for showing buttons.
-pub fn possible_actions(kind: WorkflowKind, state: State) -> Vec<Action> {
+pub fn possible_actions(kind: FilingKind, state: State) -> Vec<Action> {
     Action::ALL
         .into_iter()
         .filter(|a| next_state(kind, state, *a, true).is_ok())
@@ -369,9 +369,8 @@ pub const FILING_WORKDAYS: u32 = 5;
 /// The filing deadline: `FILING_WORKDAYS` working days after the event that
 /// starts the clock (approval for openings, the change itself, the
 /// deregistration for closures).
-pub fn filing_due(cal: &Calendar, event: NaiveDate, days: u32) -> Result<NaiveDate, WorkflowError> {
-    cal.add_workdays(event, days)
-        .map_err(WorkflowError::Calendar)
+pub fn filing_due(cal: &Calendar, event: NaiveDate, days: u32) -> Result<NaiveDate, FilingError> {
+    cal.add_workdays(event, days).map_err(FilingError::Calendar)
 }
 
 /// Earliest deregistration date after an announcement with a period of
@@ -380,9 +379,9 @@ pub fn earliest_deregistration(
     cal: &Calendar,
     announced: NaiveDate,
     period: u32,
-) -> Result<NaiveDate, WorkflowError> {
+) -> Result<NaiveDate, FilingError> {
     cal.add_workdays(announced, period)
-        .map_err(WorkflowError::Calendar)
+        .map_err(FilingError::Calendar)
 }
 
 /// How urgent an item with a deadline is, today.
@@ -427,7 +426,7 @@ mod tests {
 
     #[test]
     fn opening_path() {
-        let k = WorkflowKind::Open;
+        let k = FilingKind::Open;
         let mut s = initial_state(k);
         for a in [
             Action::Approve,
@@ -451,38 +450,24 @@ mod tests {
 
     #[test]
     fn illegal_moves() {
+        assert!(next_state(FilingKind::Open, State::Applied, Action::SubmitFiling, true).is_err());
         assert!(
-            next_state(
-                WorkflowKind::Open,
-                State::Applied,
-                Action::SubmitFiling,
-                true
-            )
-            .is_err()
-        );
-        assert!(
-            next_state(
-                WorkflowKind::Close,
-                State::Approved,
-                Action::Deregister,
-                true
-            )
-            .is_err(),
+            next_state(FilingKind::Close, State::Approved, Action::Deregister, true).is_err(),
             "no skipping the announcement"
         );
         assert!(
             next_state(
-                WorkflowKind::Close,
+                FilingKind::Close,
                 State::Approved,
                 Action::OpenAccount,
                 true
             )
             .is_err()
         );
-        assert!(next_state(WorkflowKind::Change, State::Recorded, Action::Approve, true).is_err());
+        assert!(next_state(FilingKind::Change, State::Recorded, Action::Approve, true).is_err());
         for a in Action::ALL {
-            assert!(next_state(WorkflowKind::Open, State::Accepted, a, true).is_err());
-            assert!(next_state(WorkflowKind::Open, State::Rejected, a, true).is_err());
+            assert!(next_state(FilingKind::Open, State::Accepted, a, true).is_err());
+            assert!(next_state(FilingKind::Open, State::Rejected, a, true).is_err());
         }
     }
 

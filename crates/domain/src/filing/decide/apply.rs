@@ -1,24 +1,24 @@
 //! Decisions that start a workflow: applications to open or close an
 //! account, and a recorded change.
 
-use super::{ChangeInput, NewWorkflow, forbidden, parse_past_date};
+use super::{ChangeInput, NewFiling, forbidden, parse_past_date};
 use crate::account::{AccountDraft, AccountInput, AccountRecord, AccountStatus};
 use crate::auth::{Permission, Principal, Role};
 use crate::calendar::Calendar;
 use crate::error::RuleError;
+use crate::filing::model::{FILING_WORKDAYS, FilingKind, filing_due, initial_state};
 use crate::ids::OrgId;
-use crate::workflow::model::{FILING_WORKDAYS, WorkflowKind, filing_due, initial_state};
 use chrono::NaiveDate;
 
 /// 申请开设: an application to open an account (or an official-capacity
 /// personal account). `host` is the host org if it lies in the actor's
 /// filing scope.
 pub fn decide_apply_open(
-    kind: WorkflowKind,
+    kind: FilingKind,
     input: &AccountInput,
     host: Option<OrgId>,
-) -> Result<NewWorkflow, RuleError> {
-    if !matches!(kind, WorkflowKind::Open | WorkflowKind::PersonalOpen) {
+) -> Result<NewFiling, RuleError> {
+    if !matches!(kind, FilingKind::Open | FilingKind::PersonalOpen) {
         return Err(RuleError::invalid("invalid_kind", "申请类型无效"));
     }
     let host = host.ok_or_else(|| {
@@ -27,13 +27,13 @@ pub fn decide_apply_open(
             "主办单位不存在或不在您的管辖范围内",
         )
     })?;
-    if kind == WorkflowKind::PersonalOpen && input.owner_name.trim().is_empty() {
+    if kind == FilingKind::PersonalOpen && input.owner_name.trim().is_empty() {
         return Err(RuleError::invalid(
             "owner_required",
             "职务账号须填写开设人姓名",
         ));
     }
-    Ok(NewWorkflow {
+    Ok(NewFiling {
         kind,
         state: initial_state(kind),
         host,
@@ -96,11 +96,11 @@ pub fn may_apply_closures(p: &Principal) -> bool {
 /// reported as not found.
 pub fn decide_apply_close(
     p: &Principal,
-    kind: WorkflowKind,
+    kind: FilingKind,
     account: &AccountRecord,
     reason: &str,
     survivor: Option<Option<&AccountRecord>>,
-) -> Result<NewWorkflow, RuleError> {
+) -> Result<NewFiling, RuleError> {
     let right =
         closure_right(p, account.host_org_id, &account.host_org_path).ok_or(RuleError::NotFound)?;
     let reach =
@@ -115,8 +115,8 @@ pub fn decide_apply_close(
         ));
     }
     let survivor = match kind {
-        WorkflowKind::Close => None,
-        WorkflowKind::Merge => {
+        FilingKind::Close => None,
+        FilingKind::Merge => {
             let named = survivor
                 .ok_or_else(|| RuleError::invalid("survivor_required", "整合须选择保留的账号"))?;
             let s = named.filter(|s| reach(s)).ok_or_else(|| {
@@ -133,7 +133,7 @@ pub fn decide_apply_close(
         _ => return Err(RuleError::invalid("invalid_kind", "申请类型无效")),
     };
     let ordered = right == ClosureRight::OrderedByCenter;
-    Ok(NewWorkflow {
+    Ok(NewFiling {
         kind,
         state: initial_state(kind),
         host: account.host_org_id,
@@ -160,7 +160,7 @@ pub fn decide_record_change(
     c: &ChangeInput,
     today: NaiveDate,
     cal: &Calendar,
-) -> Result<(AccountInput, NewWorkflow), RuleError> {
+) -> Result<(AccountInput, NewFiling), RuleError> {
     if !p.allows_org(
         Permission::FilingSubmit,
         account.host_org_id,
@@ -206,9 +206,9 @@ pub fn decide_record_change(
             "没有填写任何变更内容",
         ));
     }
-    let workflow = NewWorkflow {
-        kind: WorkflowKind::Change,
-        state: initial_state(WorkflowKind::Change),
+    let workflow = NewFiling {
+        kind: FilingKind::Change,
+        state: initial_state(FilingKind::Change),
         host: a.host_org_id,
         account: Some(a.id),
         survivor: None,

@@ -1,6 +1,6 @@
 //! Reading workflows: lists, one workflow, its steps and filing targets,
 //! the route a filing takes. Writes are in `workflow_effects`. The rules
-//! (what may happen next) are in `govmedia_domain::workflow`.
+//! (what may happen next) are in `govmedia_domain::filing`.
 
 use crate::db::Store;
 use crate::error::{StoreError, StoreResult};
@@ -8,11 +8,10 @@ use crate::scope_sql::push_scope;
 use crate::sql::Sql;
 use chrono::NaiveDate;
 use govmedia_domain::auth::{Permission, Principal, Scope};
-use govmedia_domain::workflow::{
-    FilingTarget, Route, RouteNode, State, Step, TargetStatus, Workflow, WorkflowKind,
-    receiving_orgs,
+use govmedia_domain::filing::{
+    Filing, FilingKind, FilingTarget, Route, RouteNode, State, Step, TargetStatus, receiving_orgs,
 };
-use govmedia_domain::{AccountId, OrgId, UserId, WorkflowId};
+use govmedia_domain::{AccountId, FilingId, OrgId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
@@ -47,11 +46,11 @@ pub(crate) fn date(r: &AnyRow, column: &str) -> Result<Option<NaiveDate>, sqlx::
     }
 }
 
-pub(crate) fn from_row(r: &AnyRow) -> Result<Workflow, sqlx::Error> {
+pub(crate) fn from_row(r: &AnyRow) -> Result<Filing, sqlx::Error> {
     let data: String = r.try_get("data")?;
-    Ok(Workflow {
-        id: WorkflowId(r.try_get("id")?),
-        kind: decode(r, "kind", WorkflowKind::parse)?,
+    Ok(Filing {
+        id: FilingId(r.try_get("id")?),
+        kind: decode(r, "kind", FilingKind::parse)?,
         state: decode(r, "state", State::parse)?,
         host_org_id: OrgId(r.try_get("host_org_id")?),
         host_org_name: r.try_get("host_org_name")?,
@@ -79,9 +78,9 @@ pub(crate) fn from_row(r: &AnyRow) -> Result<Workflow, sqlx::Error> {
     })
 }
 
-fn target_from_row(r: &AnyRow) -> Result<(WorkflowId, FilingTarget), sqlx::Error> {
+fn target_from_row(r: &AnyRow) -> Result<(FilingId, FilingTarget), sqlx::Error> {
     Ok((
-        WorkflowId(r.try_get("workflow_id")?),
+        FilingId(r.try_get("workflow_id")?),
         FilingTarget {
             org_id: OrgId(r.try_get("org_id")?),
             org_name: r.try_get("org_name")?,
@@ -95,10 +94,10 @@ fn target_from_row(r: &AnyRow) -> Result<(WorkflowId, FilingTarget), sqlx::Error
 
 /// Filters of the workflow list.
 #[derive(Debug, Clone, Default)]
-pub struct WorkflowFilter {
-    pub kind: Option<WorkflowKind>,
+pub struct FilingFilter {
+    pub kind: Option<FilingKind>,
     pub state: Option<State>,
-    /// Only workflows overdue on this day (see `Workflow::overdue_on`).
+    /// Only workflows overdue on this day (see `Filing::overdue_on`).
     pub overdue_on: Option<NaiveDate>,
     pub account: Option<AccountId>,
     pub open_only: bool,
@@ -106,7 +105,7 @@ pub struct WorkflowFilter {
 
 impl Store {
     /// Workflows whose host org lies within `scope`, newest first.
-    pub async fn workflows(&self, scope: &Scope, f: &WorkflowFilter) -> StoreResult<Vec<Workflow>> {
+    pub async fn workflows(&self, scope: &Scope, f: &FilingFilter) -> StoreResult<Vec<Filing>> {
         let mut q = Sql::new(&format!("SELECT {COLUMNS}{FROM} WHERE 1 = 1"));
         push_scope(&mut q, scope, "o.id", "o.path");
         if let Some(k) = f.kind {
@@ -128,7 +127,7 @@ impl Store {
             q.push(")");
         }
         if let Some(today) = f.overdue_on {
-            // Workflow::overdue_on, in SQL.
+            // Filing::overdue_on, in SQL.
             q.push(" AND w.state IN (");
             q.bind_list(State::FILING_PENDING.iter().map(|s| s.code()));
             q.push(") AND w.filing_due IS NOT NULL AND w.filing_due < ");
@@ -145,7 +144,7 @@ impl Store {
     }
 
     /// One workflow if its host org lies within `scope`.
-    pub async fn workflow(&self, scope: &Scope, id: WorkflowId) -> StoreResult<Workflow> {
+    pub async fn workflow(&self, scope: &Scope, id: FilingId) -> StoreResult<Filing> {
         let mut q = Sql::new(&format!("SELECT {COLUMNS}{FROM} WHERE w.id = "));
         q.bind(id.0);
         push_scope(&mut q, scope, "o.id", "o.path");
@@ -157,7 +156,7 @@ impl Store {
         Ok(from_row(&r)?)
     }
 
-    pub async fn workflow_steps(&self, id: WorkflowId) -> StoreResult<Vec<Step>> {
+    pub async fn workflow_steps(&self, id: FilingId) -> StoreResult<Vec<Step>> {
         let rows = sqlx::query(
             "SELECT at, username, action, from_state, to_state, opinion FROM workflow_steps WHERE workflow_id = $1 ORDER BY id",
         )
@@ -178,7 +177,7 @@ impl Store {
         Ok(out)
     }
 
-    pub async fn filing_targets(&self, id: WorkflowId) -> StoreResult<Vec<FilingTarget>> {
+    pub async fn filing_targets(&self, id: FilingId) -> StoreResult<Vec<FilingTarget>> {
         Ok(self
             .filing_targets_of(&[id])
             .await?
@@ -189,9 +188,9 @@ impl Store {
     /// The filing targets of several workflows in one query.
     pub async fn filing_targets_of(
         &self,
-        ids: &[WorkflowId],
-    ) -> StoreResult<HashMap<WorkflowId, Vec<FilingTarget>>> {
-        let mut out: HashMap<WorkflowId, Vec<FilingTarget>> = HashMap::new();
+        ids: &[FilingId],
+    ) -> StoreResult<HashMap<FilingId, Vec<FilingTarget>>> {
+        let mut out: HashMap<FilingId, Vec<FilingTarget>> = HashMap::new();
         if ids.is_empty() {
             return Ok(out);
         }
@@ -209,7 +208,7 @@ impl Store {
 
     /// Filed workflows with a filing pending at one of `orgs`, whatever the
     /// host org (receivers see what is routed to them).
-    async fn routed_to(&self, orgs: &[OrgId]) -> StoreResult<Vec<Workflow>> {
+    async fn routed_to(&self, orgs: &[OrgId]) -> StoreResult<Vec<Filing>> {
         if orgs.is_empty() {
             return Ok(Vec::new());
         }
@@ -226,7 +225,7 @@ impl Store {
 
     /// One workflow as `p` may see it: within their read scope, or routed
     /// to one of the orgs where they receive filings.
-    pub async fn workflow_for(&self, p: &Principal, id: WorkflowId) -> StoreResult<Workflow> {
+    pub async fn workflow_for(&self, p: &Principal, id: FilingId) -> StoreResult<Filing> {
         match self.workflow(&p.scope(Permission::AccountRead), id).await {
             Err(StoreError::NotFound) => {
                 let receiving = receiving_orgs(p);
@@ -253,11 +252,11 @@ impl Store {
 
     /// Every open workflow `p` can see: within their read scope, plus
     /// those routed to them, newest first.
-    pub async fn open_workflows_for(&self, p: &Principal) -> StoreResult<Vec<Workflow>> {
+    pub async fn open_workflows_for(&self, p: &Principal) -> StoreResult<Vec<Filing>> {
         let mut open = self
             .workflows(
                 &p.scope(Permission::AccountRead),
-                &WorkflowFilter {
+                &FilingFilter {
                     open_only: true,
                     ..Default::default()
                 },

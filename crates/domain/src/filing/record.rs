@@ -1,15 +1,15 @@
 //! A workflow as it is stored and shown: one definition, used by the
 //! store's row mapping, the rules and the API's JSON.
 
-use super::model::{State, TargetStatus, WorkflowKind};
-use crate::ids::{AccountId, OrgId, UserId, WorkflowId};
+use super::model::{FilingKind, State, TargetStatus};
+use crate::ids::{AccountId, FilingId, OrgId, UserId};
 use chrono::NaiveDate;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Workflow {
-    pub id: WorkflowId,
-    pub kind: WorkflowKind,
+pub struct Filing {
+    pub id: FilingId,
+    pub kind: FilingKind,
     pub state: State,
     pub host_org_id: OrgId,
     pub host_org_name: String,
@@ -37,7 +37,7 @@ pub struct Workflow {
     pub updated_at: i64,
 }
 
-impl Workflow {
+impl Filing {
     pub fn due_date(&self) -> Option<NaiveDate> {
         self.filing_due
     }

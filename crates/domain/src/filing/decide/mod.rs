@@ -9,9 +9,9 @@
 //! then the opinion, then the action's own input.
 
 use super::model::{
-    Action, State, TargetStatus, WorkflowError, WorkflowKind, next_state, possible_actions,
+    Action, FilingError, FilingKind, State, TargetStatus, next_state, possible_actions,
 };
-use super::record::{FilingTarget, Workflow};
+use super::record::{Filing, FilingTarget};
 use super::routing::{RouteNode, receiving_orgs};
 use crate::account::AccountInput;
 use crate::auth::Principal;
@@ -90,12 +90,12 @@ pub enum TargetEffect {
 pub struct ClosedAccount {
     pub account: AccountId,
     pub merged_into: Option<AccountId>,
-    pub kind: WorkflowKind,
+    pub kind: FilingKind,
 }
 
 /// Column updates of the workflow row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WorkflowUpdate {
+pub struct FilingUpdate {
     pub approved_on: Option<NaiveDate>,
     pub filing_due: Option<NaiveDate>,
     /// Date, text and period of the announcement.
@@ -116,7 +116,7 @@ pub struct Effects {
     pub from: State,
     pub to: State,
     pub opinion: String,
-    pub update: WorkflowUpdate,
+    pub update: FilingUpdate,
     pub create_account: Option<AccountInput>,
     pub close_account: Option<ClosedAccount>,
     pub targets: Vec<TargetEffect>,
@@ -124,8 +124,8 @@ pub struct Effects {
 
 /// A workflow to start.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NewWorkflow {
-    pub kind: WorkflowKind,
+pub struct NewFiling {
+    pub kind: FilingKind,
     pub state: State,
     pub host: OrgId,
     pub account: Option<AccountId>,
@@ -141,11 +141,11 @@ pub(crate) fn forbidden() -> RuleError {
 }
 
 pub(crate) fn missing(m: &str) -> RuleError {
-    WorkflowError::Missing(m.into()).into()
+    FilingError::Missing(m.into()).into()
 }
 
 /// Whether one of the actor's receiving orgs still has this filing pending.
-fn pending_at_actor(p: &Principal, w: &Workflow, targets: &[FilingTarget]) -> bool {
+fn pending_at_actor(p: &Principal, w: &Filing, targets: &[FilingTarget]) -> bool {
     if w.state != State::Filed {
         return false;
     }
@@ -156,7 +156,7 @@ fn pending_at_actor(p: &Principal, w: &Workflow, targets: &[FilingTarget]) -> bo
 }
 
 /// The actions `p` may take on `w` now, given its filing targets.
-pub fn allowed_actions(p: &Principal, w: &Workflow, targets: &[FilingTarget]) -> Vec<Action> {
+pub fn allowed_actions(p: &Principal, w: &Filing, targets: &[FilingTarget]) -> Vec<Action> {
     let pending_here = pending_at_actor(p, w, targets);
     possible_actions(w.kind, w.state)
         .into_iter()
@@ -195,7 +195,7 @@ pub fn parse_past_date(s: &str, today: NaiveDate, label: &str) -> Result<NaiveDa
 /// take it, and the opinion is present where needed and not too long.
 pub(crate) fn gate(
     ctx: &ActCtx<'_>,
-    w: &Workflow,
+    w: &Filing,
     targets: &[FilingTarget],
     action: Action,
     input: &ActInput,
@@ -208,7 +208,7 @@ pub(crate) fn gate(
             Action::Approve | Action::Reject | Action::AcceptFiling | Action::ReturnFiling
         ) && w.applicant_id == ctx.actor.user_id
         {
-            return Err(WorkflowError::OwnRequest.into());
+            return Err(FilingError::OwnRequest.into());
         }
         return Err(forbidden());
     }
@@ -223,7 +223,7 @@ pub(crate) fn gate(
 }
 
 fn effects(
-    w: &Workflow,
+    w: &Filing,
     action: Action,
     opinion: String,
     last_target: bool,
@@ -234,7 +234,7 @@ fn effects(
         from: w.state,
         to,
         opinion,
-        update: WorkflowUpdate {
+        update: FilingUpdate {
             finished: to.is_final(),
             ..Default::default()
         },
@@ -247,7 +247,7 @@ fn effects(
 /// The decision for `action`, whichever it is.
 pub fn decide(
     ctx: &ActCtx<'_>,
-    w: &Workflow,
+    w: &Filing,
     targets: &[FilingTarget],
     route: &Route,
     action: Action,

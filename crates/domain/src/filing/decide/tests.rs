@@ -2,12 +2,12 @@ use super::*;
 use crate::account::{AccountDraft, AccountRecord, AccountStatus};
 use crate::auth::Role;
 use crate::auth::{Assignment, DataScope};
-use crate::ids::{UserId, WorkflowId};
+use crate::filing::model::{Action, FilingKind, State, TargetStatus};
+use crate::filing::record::{Filing, FilingTarget};
+use crate::filing::routing::RouteNode;
+use crate::ids::{FilingId, UserId};
 use crate::org::OrgLevel;
 use crate::platform::Platform;
-use crate::workflow::model::{Action, State, TargetStatus, WorkflowKind};
-use crate::workflow::record::{FilingTarget, Workflow};
-use crate::workflow::routing::RouteNode;
 
 // Org tree: province 1 (/1/), city 5 (/1/5/, supervising), county 23
 // (/1/5/23/), the publicity center 99 (/1/99/).
@@ -50,15 +50,15 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-fn workflow(kind: WorkflowKind, state: State) -> Workflow {
-    Workflow {
-        id: WorkflowId(1),
+fn workflow(kind: FilingKind, state: State) -> Filing {
+    Filing {
+        id: FilingId(1),
         kind,
         state,
         host_org_id: OrgId(5),
         host_org_name: "南昌市人力资源和社会保障局".into(),
         host_org_path: "/1/5/".into(),
-        account_id: (kind != WorkflowKind::Open).then_some(AccountId(7)),
+        account_id: (kind != FilingKind::Open).then_some(AccountId(7)),
         account_name: None,
         survivor_account_id: None,
         applicant_id: UserId(10),
@@ -109,14 +109,14 @@ fn opinion(s: &str) -> ActInput {
 #[test]
 fn approve_sets_the_filing_deadline_across_national_day() {
     let cal = Calendar::builtin();
-    let (l, w) = (leader(), workflow(WorkflowKind::Open, State::Applied));
+    let (l, w) = (leader(), workflow(FilingKind::Open, State::Applied));
     let e = decide_approve(&ctx(&l, &cal, "2025-09-26"), &w, &[], &opinion("同意")).unwrap();
     assert_eq!(e.to, State::Approved);
     assert_eq!(e.update.approved_on, Some(d("2025-09-26")));
     assert_eq!(e.update.filing_due, Some(d("2025-10-10")));
     assert_eq!(e.opinion, "同意");
     // A closure's approval starts no deadline: deregistration does.
-    let w = workflow(WorkflowKind::Close, State::Applied);
+    let w = workflow(FilingKind::Close, State::Applied);
     let e = decide_approve(&ctx(&l, &cal, "2025-09-26"), &w, &[], &opinion("")).unwrap();
     assert_eq!(e.update.filing_due, None);
 }
@@ -127,7 +127,7 @@ fn nobody_approves_their_own_application() {
     // The applicant holds a leader's right too.
     let mut own = leader();
     own.user_id = UserId(10);
-    let w = workflow(WorkflowKind::Open, State::Applied);
+    let w = workflow(FilingKind::Open, State::Applied);
     let err = decide_approve(&ctx(&own, &cal, "2026-11-20"), &w, &[], &opinion("")).unwrap_err();
     assert_eq!(err.code(), "own_request");
     // An editor lacks the right; someone outside the subtree too.
@@ -149,7 +149,7 @@ fn nobody_approves_their_own_application() {
 fn the_state_is_checked_before_the_right() {
     let cal = Calendar::builtin();
     let o = outsider();
-    let w = workflow(WorkflowKind::Open, State::Accepted);
+    let w = workflow(FilingKind::Open, State::Accepted);
     let err = decide_approve(&ctx(&o, &cal, "2026-11-20"), &w, &[], &opinion("")).unwrap_err();
     assert_eq!(err.code(), "illegal_transition");
 }
@@ -157,7 +157,7 @@ fn the_state_is_checked_before_the_right() {
 #[test]
 fn reject_needs_a_reason_and_ends_the_workflow() {
     let cal = Calendar::builtin();
-    let (l, w) = (leader(), workflow(WorkflowKind::Open, State::Applied));
+    let (l, w) = (leader(), workflow(FilingKind::Open, State::Applied));
     let err = decide_reject(&ctx(&l, &cal, "2026-11-20"), &w, &[], &opinion("  ")).unwrap_err();
     assert_eq!(err.code(), "missing_field");
     let long = "字".repeat(1001);
@@ -171,7 +171,7 @@ fn reject_needs_a_reason_and_ends_the_workflow() {
 #[test]
 fn opening_creates_the_account_from_the_application() {
     let cal = Calendar::builtin();
-    let (e, w) = (editor(), workflow(WorkflowKind::Open, State::Approved));
+    let (e, w) = (editor(), workflow(FilingKind::Open, State::Approved));
     let mut input = ActInput::default();
     let err = decide_open_account(&ctx(&e, &cal, "2026-11-20"), &w, &[], &input).unwrap_err();
     assert_eq!(err.code(), "missing_field", "the handle is required");
@@ -194,7 +194,7 @@ fn opening_creates_the_account_from_the_application() {
 fn announcement_and_deregistration_respect_the_period() {
     let cal = Calendar::builtin();
     let e = editor();
-    let mut w = workflow(WorkflowKind::Merge, State::Approved);
+    let mut w = workflow(FilingKind::Merge, State::Approved);
     w.approved_on = Some(d("2025-09-25"));
     w.survivor_account_id = Some(AccountId(8));
     let mut input = ActInput::default();
@@ -229,7 +229,7 @@ fn announcement_and_deregistration_respect_the_period() {
         Some(ClosedAccount {
             account: AccountId(7),
             merged_into: Some(AccountId(8)),
-            kind: WorkflowKind::Merge,
+            kind: FilingKind::Merge,
         })
     );
 }
@@ -238,7 +238,7 @@ fn announcement_and_deregistration_respect_the_period() {
 fn submitting_routes_to_the_supervisor_and_the_center() {
     let cal = Calendar::builtin();
     let e = editor();
-    let w = workflow(WorkflowKind::Open, State::Opened);
+    let w = workflow(FilingKind::Open, State::Opened);
     let route = Route {
         chain: vec![
             RouteNode {
@@ -301,7 +301,7 @@ fn submitting_routes_to_the_supervisor_and_the_center() {
 fn the_last_receiver_to_accept_completes_the_filing() {
     let cal = Calendar::builtin();
     let r = receiver();
-    let w = workflow(WorkflowKind::Open, State::Filed);
+    let w = workflow(FilingKind::Open, State::Filed);
     let both = [
         target(5, TargetStatus::Pending),
         target(99, TargetStatus::Pending),
@@ -357,7 +357,7 @@ fn the_last_receiver_to_accept_completes_the_filing() {
 fn a_return_needs_a_reason_and_restarts_the_deadline() {
     let cal = Calendar::builtin();
     let r = receiver();
-    let w = workflow(WorkflowKind::Open, State::Filed);
+    let w = workflow(FilingKind::Open, State::Filed);
     let t = [target(5, TargetStatus::Pending)];
     let err = decide_answer_filing(
         &ctx(&r, &cal, "2025-09-26"),
@@ -384,7 +384,7 @@ fn a_return_needs_a_reason_and_restarts_the_deadline() {
 fn decide_dispatches_every_action() {
     let cal = Calendar::builtin();
     let l = leader();
-    let w = workflow(WorkflowKind::Open, State::Applied);
+    let w = workflow(FilingKind::Open, State::Applied);
     for a in Action::ALL {
         let r = decide(
             &ctx(&l, &cal, "2026-11-20"),
@@ -447,10 +447,10 @@ fn who_may_close_an_account() {
         None
     );
     assert!(may_apply_closures(&center()) && may_apply_closures(&editor()));
-    let w = decide_apply_close(&center(), WorkflowKind::Close, &a, "长期不更新", None).unwrap();
+    let w = decide_apply_close(&center(), FilingKind::Close, &a, "长期不更新", None).unwrap();
     assert!(w.title.starts_with("责令"));
     assert_eq!(w.data["ordered_by_center"], true);
-    let err = decide_apply_close(&outsider(), WorkflowKind::Close, &a, "x", None).unwrap_err();
+    let err = decide_apply_close(&outsider(), FilingKind::Close, &a, "x", None).unwrap_err();
     assert_eq!(err, RuleError::NotFound);
 }
 
@@ -461,21 +461,15 @@ fn a_merger_keeps_another_open_account_in_reach() {
     let kept = account(8, 5, "/1/5/", AccountStatus::Active);
     let closed = account(9, 5, "/1/5/", AccountStatus::Closed);
     let far = account(10, 7, "/1/7/", AccountStatus::Active);
-    let code = |r: Result<NewWorkflow, RuleError>| r.unwrap_err().code();
+    let code = |r: Result<NewFiling, RuleError>| r.unwrap_err().code();
     assert_eq!(
-        code(decide_apply_close(
-            &e,
-            WorkflowKind::Merge,
-            &a,
-            "整合",
-            None
-        )),
+        code(decide_apply_close(&e, FilingKind::Merge, &a, "整合", None)),
         "survivor_required"
     );
     assert_eq!(
         code(decide_apply_close(
             &e,
-            WorkflowKind::Merge,
+            FilingKind::Merge,
             &a,
             "整合",
             Some(None)
@@ -485,7 +479,7 @@ fn a_merger_keeps_another_open_account_in_reach() {
     assert_eq!(
         code(decide_apply_close(
             &e,
-            WorkflowKind::Merge,
+            FilingKind::Merge,
             &a,
             "整合",
             Some(Some(&far))
@@ -495,7 +489,7 @@ fn a_merger_keeps_another_open_account_in_reach() {
     assert_eq!(
         code(decide_apply_close(
             &e,
-            WorkflowKind::Merge,
+            FilingKind::Merge,
             &a,
             "整合",
             Some(Some(&closed))
@@ -505,7 +499,7 @@ fn a_merger_keeps_another_open_account_in_reach() {
     assert_eq!(
         code(decide_apply_close(
             &e,
-            WorkflowKind::Merge,
+            FilingKind::Merge,
             &a,
             "整合",
             Some(Some(&a))
@@ -515,7 +509,7 @@ fn a_merger_keeps_another_open_account_in_reach() {
     assert_eq!(
         code(decide_apply_close(
             &e,
-            WorkflowKind::Merge,
+            FilingKind::Merge,
             &a,
             " ",
             Some(Some(&kept))
@@ -523,21 +517,15 @@ fn a_merger_keeps_another_open_account_in_reach() {
         "reason_required"
     );
     assert_eq!(
-        code(decide_apply_close(&e, WorkflowKind::Open, &a, "x", None)),
+        code(decide_apply_close(&e, FilingKind::Open, &a, "x", None)),
         "invalid_kind"
     );
     let gone = account(11, 23, "/1/5/23/", AccountStatus::Closed);
     assert_eq!(
-        code(decide_apply_close(
-            &e,
-            WorkflowKind::Close,
-            &gone,
-            "x",
-            None
-        )),
+        code(decide_apply_close(&e, FilingKind::Close, &gone, "x", None)),
         "account_closed"
     );
-    let w = decide_apply_close(&e, WorkflowKind::Merge, &a, "整合", Some(Some(&kept))).unwrap();
+    let w = decide_apply_close(&e, FilingKind::Merge, &a, "整合", Some(Some(&kept))).unwrap();
     assert_eq!(w.survivor, Some(AccountId(8)));
     assert_eq!(w.state, State::Applied);
 }
@@ -553,28 +541,24 @@ fn an_application_to_open_names_a_host_in_scope() {
     }
     .parse(d("2026-11-20"))
     .unwrap();
-    let code = |r: Result<NewWorkflow, RuleError>| r.unwrap_err().code();
+    let code = |r: Result<NewFiling, RuleError>| r.unwrap_err().code();
     assert_eq!(
-        code(decide_apply_open(
-            WorkflowKind::Close,
-            &input,
-            Some(OrgId(5))
-        )),
+        code(decide_apply_open(FilingKind::Close, &input, Some(OrgId(5)))),
         "invalid_kind"
     );
     assert_eq!(
-        code(decide_apply_open(WorkflowKind::Open, &input, None)),
+        code(decide_apply_open(FilingKind::Open, &input, None)),
         "host_org_out_of_scope"
     );
     assert_eq!(
         code(decide_apply_open(
-            WorkflowKind::PersonalOpen,
+            FilingKind::PersonalOpen,
             &input,
             Some(OrgId(5))
         )),
         "owner_required"
     );
-    let w = decide_apply_open(WorkflowKind::Open, &input, Some(OrgId(5))).unwrap();
+    let w = decide_apply_open(FilingKind::Open, &input, Some(OrgId(5))).unwrap();
     assert_eq!(w.title, "开设抖音“南昌就业”");
     assert_eq!(w.data["account"]["name"], "南昌就业");
 }

@@ -6,26 +6,26 @@ use super::{
 };
 use crate::account::{AccountDraft, AccountStatus};
 use crate::error::RuleError;
-use crate::ids::OrgId;
-use crate::workflow::model::{
-    Action, FILING_WORKDAYS, TargetStatus, WorkflowError, WorkflowKind, earliest_deregistration,
+use crate::filing::model::{
+    Action, FILING_WORKDAYS, FilingError, FilingKind, TargetStatus, earliest_deregistration,
     filing_due,
 };
-use crate::workflow::record::{FilingTarget, Workflow};
-use crate::workflow::routing::{filing_targets, receiving_orgs};
+use crate::filing::record::{Filing, FilingTarget};
+use crate::filing::routing::{filing_targets, receiving_orgs};
+use crate::ids::OrgId;
 use serde::Deserialize;
 
 /// 批准: the unit agrees; an opening's filing is due five working days on.
 pub fn decide_approve(
     ctx: &ActCtx<'_>,
-    w: &Workflow,
+    w: &Filing,
     targets: &[FilingTarget],
     input: &ActInput,
 ) -> Result<Effects, RuleError> {
     let opinion = gate(ctx, w, targets, Action::Approve, input)?;
     let mut e = effects(w, Action::Approve, opinion, true)?;
     e.update.approved_on = Some(ctx.today);
-    if matches!(w.kind, WorkflowKind::Open | WorkflowKind::PersonalOpen) {
+    if matches!(w.kind, FilingKind::Open | FilingKind::PersonalOpen) {
         e.update.filing_due = Some(filing_due(ctx.cal, ctx.today, FILING_WORKDAYS)?);
     }
     Ok(e)
@@ -34,7 +34,7 @@ pub fn decide_approve(
 /// 不予批准: ends the application; a reason is required.
 pub fn decide_reject(
     ctx: &ActCtx<'_>,
-    w: &Workflow,
+    w: &Filing,
     targets: &[FilingTarget],
     input: &ActInput,
 ) -> Result<Effects, RuleError> {
@@ -43,7 +43,7 @@ pub fn decide_reject(
 }
 
 /// The planned account an opening application carries.
-fn planned_account(w: &Workflow) -> Result<AccountDraft, RuleError> {
+fn planned_account(w: &Filing) -> Result<AccountDraft, RuleError> {
     serde_json::from_value::<PlannedAccount>(w.data["account"].clone())
         .map(PlannedAccount::into_draft)
         .map_err(|_| RuleError::conflict("workflow_data", "申请中的账号信息无法读取"))
@@ -52,7 +52,7 @@ fn planned_account(w: &Workflow) -> Result<AccountDraft, RuleError> {
 /// 登记开通: the account now exists on its platform and enters the registry.
 pub fn decide_open_account(
     ctx: &ActCtx<'_>,
-    w: &Workflow,
+    w: &Filing,
     targets: &[FilingTarget],
     input: &ActInput,
 ) -> Result<Effects, RuleError> {
@@ -75,7 +75,7 @@ pub fn decide_open_account(
 /// 发布公告: a closure or merger is announced before deregistration.
 pub fn decide_announce(
     ctx: &ActCtx<'_>,
-    w: &Workflow,
+    w: &Filing,
     targets: &[FilingTarget],
     input: &ActInput,
 ) -> Result<Effects, RuleError> {
@@ -97,7 +97,7 @@ pub fn decide_announce(
 /// registry and the filing is due five working days on.
 pub fn decide_deregister(
     ctx: &ActCtx<'_>,
-    w: &Workflow,
+    w: &Filing,
     targets: &[FilingTarget],
     input: &ActInput,
 ) -> Result<Effects, RuleError> {
@@ -105,10 +105,10 @@ pub fn decide_deregister(
     let on = parse_past_date(&input.date, ctx.today, "注销日期")?;
     let announced = w
         .announced_on
-        .ok_or_else(|| RuleError::from(WorkflowError::Illegal("尚未公告，不能注销".into())))?;
+        .ok_or_else(|| RuleError::from(FilingError::Illegal("尚未公告，不能注销".into())))?;
     let earliest = earliest_deregistration(ctx.cal, announced, w.announce_workdays)?;
     if on < earliest {
-        return Err(WorkflowError::TooEarly(earliest).into());
+        return Err(FilingError::TooEarly(earliest).into());
     }
     let mut e = effects(w, Action::Deregister, opinion, true)?;
     e.update.event_on = Some(on);
@@ -125,7 +125,7 @@ pub fn decide_deregister(
 /// accepted it yet; receivers no longer on the route are dropped.
 pub fn decide_submit_filing(
     ctx: &ActCtx<'_>,
-    w: &Workflow,
+    w: &Filing,
     targets: &[FilingTarget],
     route: &Route,
     input: &ActInput,
@@ -160,7 +160,7 @@ pub fn decide_submit_filing(
 /// last receiver accepts; a return gives a fresh deadline.
 pub fn decide_answer_filing(
     ctx: &ActCtx<'_>,
-    w: &Workflow,
+    w: &Filing,
     targets: &[FilingTarget],
     action: Action,
     input: &ActInput,

@@ -1,6 +1,6 @@
 //! Writing workflows: a new workflow, or the effects of a decided action,
 //! each in one transaction with its step and audit entry. Nothing here
-//! decides; the decisions are in `govmedia_domain::workflow`.
+//! decides; the decisions are in `govmedia_domain::filing`.
 
 use crate::accounts::{AccountRecord, apply_account_update, insert_account};
 use crate::audit::append;
@@ -8,17 +8,17 @@ use crate::db::{Store, WriteTx};
 use crate::error::{StoreError, StoreResult};
 use crate::orgs::Actor;
 use crate::sql::Sql;
-use govmedia_domain::WorkflowId;
+use govmedia_domain::FilingId;
 use govmedia_domain::account::{AccountInput, AccountStatus};
-use govmedia_domain::workflow::{
-    Effects, NewWorkflow, State, TargetEffect, TargetStatus, Workflow, WorkflowKind,
+use govmedia_domain::filing::{
+    Effects, Filing, FilingKind, NewFiling, State, TargetEffect, TargetStatus,
 };
 use sqlx::Row;
 
 async fn insert_step(
     tx: &mut WriteTx,
     actor: &Actor,
-    id: WorkflowId,
+    id: FilingId,
     action: &str,
     from: State,
     to: State,
@@ -44,8 +44,8 @@ async fn insert_step(
 async fn insert_workflow(
     tx: &mut WriteTx,
     applicant: &Actor,
-    w: &NewWorkflow,
-) -> StoreResult<WorkflowId> {
+    w: &NewFiling,
+) -> StoreResult<FilingId> {
     let now = tx.now.timestamp();
     let user = applicant
         .user_id
@@ -68,7 +68,7 @@ async fn insert_workflow(
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
-    let id = WorkflowId(id);
+    let id = FilingId(id);
     insert_step(tx, applicant, id, "apply", w.state, w.state, "").await?;
     let mut a = applicant.audit(&format!("workflow.{}", w.kind.code()), "workflow", id.0);
     a.detail =
@@ -79,11 +79,7 @@ async fn insert_workflow(
 
 impl Store {
     /// Starts a decided workflow (an application to open an account).
-    pub async fn start_workflow(
-        &self,
-        applicant: &Actor,
-        w: &NewWorkflow,
-    ) -> StoreResult<WorkflowId> {
+    pub async fn start_workflow(&self, applicant: &Actor, w: &NewFiling) -> StoreResult<FilingId> {
         let mut tx = self.begin_write().await?;
         let id = insert_workflow(&mut tx, applicant, w).await?;
         tx.commit().await?;
@@ -93,16 +89,12 @@ impl Store {
     /// Starts a decided closure or merger. One account has at most one
     /// open closure: checked inside the write transaction, so two
     /// applications cannot both pass.
-    pub async fn start_closure(
-        &self,
-        applicant: &Actor,
-        w: &NewWorkflow,
-    ) -> StoreResult<WorkflowId> {
+    pub async fn start_closure(&self, applicant: &Actor, w: &NewFiling) -> StoreResult<FilingId> {
         let mut tx = self.begin_write().await?;
         let mut q = Sql::new("SELECT COUNT(*) FROM workflows WHERE account_id = ");
         q.bind(w.account.map(|a| a.0));
         q.push(" AND kind IN (");
-        q.bind_list([WorkflowKind::Close.code(), WorkflowKind::Merge.code()]);
+        q.bind_list([FilingKind::Close.code(), FilingKind::Merge.code()]);
         q.push(") AND state NOT IN (");
         q.bind_list(State::FINAL.iter().map(|s| s.code()));
         q.push(")");
@@ -125,8 +117,8 @@ impl Store {
         actor: &Actor,
         account: &AccountRecord,
         input: &AccountInput,
-        w: &NewWorkflow,
-    ) -> StoreResult<WorkflowId> {
+        w: &NewFiling,
+    ) -> StoreResult<FilingId> {
         let mut tx = self.begin_write().await?;
         apply_account_update(&mut tx, actor, account, input).await?;
         let id = insert_workflow(&mut tx, actor, w).await?;
@@ -139,7 +131,7 @@ impl Store {
     pub async fn apply_workflow_effects(
         &self,
         actor: &Actor,
-        w: &Workflow,
+        w: &Filing,
         e: &Effects,
     ) -> StoreResult<State> {
         let mut tx = self.begin_write().await?;
@@ -220,7 +212,7 @@ async fn close_account(
     actor: &Actor,
     account: i64,
     merged_into: Option<i64>,
-    kind: WorkflowKind,
+    kind: FilingKind,
 ) -> StoreResult<()> {
     let now = tx.now.timestamp();
     sqlx::query("UPDATE accounts SET status = $1, merged_into = $2, version = version + 1, updated_at = $3 WHERE id = $4")
@@ -248,7 +240,7 @@ async fn close_account(
 async fn apply_target(
     tx: &mut WriteTx,
     actor: &Actor,
-    w: WorkflowId,
+    w: FilingId,
     t: &TargetEffect,
 ) -> StoreResult<()> {
     let accepted = TargetStatus::Accepted.code();
