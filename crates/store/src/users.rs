@@ -82,6 +82,23 @@ pub enum LoginOutcome {
     Disabled,
 }
 
+/// The answer to a confirmation of the current password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmOutcome {
+    Ok,
+    Wrong,
+    /// Locked now or already: every session of the user has ended.
+    Locked,
+}
+
+async fn end_sessions(tx: &mut crate::db::WriteTx, user_id: UserId) -> StoreResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id.0)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
 impl Store {
     pub async fn create_user(&self, actor: &Actor, u: &NewUser) -> StoreResult<UserId> {
         if !valid_username(&u.username) {
@@ -324,6 +341,71 @@ impl Store {
             LoginOutcome::BadCredentials
         };
         entry.outcome = Some(Outcome::Failure);
+        append(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(result)
+    }
+
+    /// Confirms a signed-in user's current password (before a password
+    /// change). A wrong one counts toward the same lockout as a failed
+    /// login; the failure that locks the account also ends every session
+    /// of the user. Claimed like a login attempt, so parallel guesses
+    /// cannot pass the limit.
+    pub async fn confirm_password(
+        &self,
+        actor: &Actor,
+        user_id: UserId,
+        password: &str,
+        policy: &LockoutPolicy,
+    ) -> StoreResult<ConfirmOutcome> {
+        let mut tx = self.begin_write().await?;
+        let now = tx.now.timestamp();
+        let claimed = sqlx::query(
+            "UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_attempts, password_hash",
+        )
+        .bind(user_id.0)
+        .bind(now)
+        .fetch_optional(tx.conn())
+        .await?;
+        let mut entry = actor.audit("user.password", "user", user_id.0);
+        entry.outcome = Some(Outcome::Failure);
+        let Some(claimed) = claimed else {
+            let _ = verify_password(password, dummy_hash());
+            entry.detail = "{\"reason\":\"locked\"}".into();
+            end_sessions(&mut tx, user_id).await?;
+            append(&mut tx, entry).await?;
+            tx.commit().await?;
+            return Ok(ConfirmOutcome::Locked);
+        };
+        let n: i64 = claimed.try_get(0)?;
+        let hash: String = claimed.try_get(1)?;
+        if verify_password(password, &hash) {
+            sqlx::query("UPDATE users SET failed_attempts = 0 WHERE id = $1")
+                .bind(user_id.0)
+                .execute(tx.conn())
+                .await?;
+            tx.commit().await?;
+            return Ok(ConfirmOutcome::Ok);
+        }
+        let result = match policy.on_failure(n - 1, now).locked_until {
+            Some(until) => {
+                sqlx::query("UPDATE users SET failed_attempts = 0, locked_until = $1 WHERE id = $2")
+                    .bind(until)
+                    .bind(user_id.0)
+                    .execute(tx.conn())
+                    .await?;
+                end_sessions(&mut tx, user_id).await?;
+                entry.detail = format!(
+                    "{{\"reason\":\"wrong_current_password\",\"locked_until\":{until}}}"
+                );
+                ConfirmOutcome::Locked
+            }
+            None => {
+                entry.detail =
+                    format!("{{\"reason\":\"wrong_current_password\",\"failures\":{n}}}");
+                ConfirmOutcome::Wrong
+            }
+        };
         append(&mut tx, entry).await?;
         tx.commit().await?;
         Ok(result)

@@ -5,6 +5,7 @@ use crate::error::{AppError, FormError, PageResult};
 use crate::extract::{ClientIp, PageForm, PageQuery};
 use crate::layout::{Ctx, NoticeQuery, render};
 use crate::state::AppState;
+use govmedia_store::users::ConfirmOutcome;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -208,23 +209,20 @@ async fn password_submit(
     PageForm(f): PageForm<PasswordForm>,
 ) -> PageResult<Response> {
     let fail = |msg: &str| password_page(&state, &s, msg.to_string(), None);
-    if !state
+    match state
         .store
-        .check_password(s.principal.user_id, &f.current)
+        .confirm_password(
+            &s.actor(),
+            s.principal.user_id,
+            &f.current,
+            &state.config.lockout,
+        )
         .await?
     {
-        state
-            .store
-            .audit({
-                let mut a = s
-                    .actor()
-                    .audit("user.password", "user", s.principal.user_id.0);
-                a.outcome = Some(govmedia_domain::audit::Outcome::Failure);
-                a.detail = "{\"reason\":\"wrong_current_password\"}".into();
-                a
-            })
-            .await?;
-        return fail("当前密码不正确");
+        ConfirmOutcome::Ok => {}
+        ConfirmOutcome::Wrong => return fail("当前密码不正确"),
+        // The lock ended this session too: back to the login page.
+        ConfirmOutcome::Locked => return Ok(Redirect::to("/login").into_response()),
     }
     if f.new_password != f.confirm {
         return fail("两次输入的新密码不一致");

@@ -366,3 +366,70 @@ both_backends!(
         assert_eq!(entries.len(), 5, "only five passwords were ever checked");
     }
 );
+
+both_backends!(
+    wrong_current_passwords_lock_like_logins,
+    async |store: Store| {
+        // The change-password form was an unlimited password oracle: 30
+        // guesses, then the right one changed the password.
+        let app = app(store).await;
+        let b = app.browser("nc_editor").await;
+        let guess = |current: &str| {
+            b.post(
+                "/password",
+                &[
+                    ("current", current),
+                    ("new_password", "Other-Pass-2027"),
+                    ("confirm", "Other-Pass-2027"),
+                ],
+            )
+        };
+        for i in 1..5 {
+            let r = app.send(guess(&format!("Wrong-Guess-{i}"))).await;
+            assert!(r.text().contains("当前密码不正确"), "guess {i}");
+        }
+        // The fifth wrong guess locks the user and ends the session.
+        let r = app.send(guess("Wrong-Guess-5")).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(r.location(), "/login");
+        let r = app.send(b.get("/accounts")).await;
+        assert!(r.location().starts_with("/login"), "{}", r.location());
+        // The right password changes nothing now, and login is locked.
+        let r = app.send(guess(PW)).await;
+        assert_ne!(r.status, StatusCode::OK);
+        let u = app.store.user_by_username("nc_editor").await.unwrap();
+        assert!(app.store.check_password(u.id, PW).await.unwrap());
+        let r = app
+            .send(json_req(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                &serde_json::json!({"username": "nc_editor", "password": PW}).to_string(),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        // A right current password resets the count.
+        let b = app.browser("jj_editor").await;
+        for _ in 0..4 {
+            app.send(b.post(
+                "/password",
+                &[("current", "nope-Wrong-1"), ("new_password", "x"), ("confirm", "y")],
+            ))
+            .await;
+        }
+        let r = app
+            .send(b.post(
+                "/password",
+                &[("current", PW), ("new_password", "x"), ("confirm", "y")],
+            ))
+            .await;
+        assert!(r.text().contains("两次输入的新密码不一致"));
+        let r = app
+            .send(b.post(
+                "/password",
+                &[("current", "nope-Wrong-2"), ("new_password", "x"), ("confirm", "y")],
+            ))
+            .await;
+        assert!(r.text().contains("当前密码不正确"), "count restarted");
+    }
+);
