@@ -146,6 +146,17 @@ impl Store {
         Ok(())
     }
 
+    /// Ends the session a browser presents, if it still exists (a new
+    /// login in the same browser replaces it).
+    pub async fn delete_session_by_token(&self, token: &str) -> StoreResult<()> {
+        let _w = self.write_guard().await;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn delete_session(&self, id: i64) -> StoreResult<()> {
         let _w = self.write_guard().await;
         sqlx::query("DELETE FROM sessions WHERE id = $1")

@@ -389,15 +389,16 @@ impl Store {
         }
         let result = match policy.on_failure(n - 1, now).locked_until {
             Some(until) => {
-                sqlx::query("UPDATE users SET failed_attempts = 0, locked_until = $1 WHERE id = $2")
-                    .bind(until)
-                    .bind(user_id.0)
-                    .execute(tx.conn())
-                    .await?;
+                sqlx::query(
+                    "UPDATE users SET failed_attempts = 0, locked_until = $1 WHERE id = $2",
+                )
+                .bind(until)
+                .bind(user_id.0)
+                .execute(tx.conn())
+                .await?;
                 end_sessions(&mut tx, user_id).await?;
-                entry.detail = format!(
-                    "{{\"reason\":\"wrong_current_password\",\"locked_until\":{until}}}"
-                );
+                entry.detail =
+                    format!("{{\"reason\":\"wrong_current_password\",\"locked_until\":{until}}}");
                 ConfirmOutcome::Locked
             }
             None => {

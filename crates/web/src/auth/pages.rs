@@ -5,7 +5,6 @@ use crate::error::{AppError, FormError, PageResult};
 use crate::extract::{ClientIp, PageForm, PageQuery};
 use crate::layout::{Ctx, NoticeQuery, render};
 use crate::state::AppState;
-use govmedia_store::users::ConfirmOutcome;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -13,6 +12,7 @@ use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use govmedia_store::secrets::random_token;
+use govmedia_store::users::ConfirmOutcome;
 use govmedia_store::users::LoginOutcome;
 use serde::Deserialize;
 
@@ -96,6 +96,7 @@ pub struct LoginForm {
 async fn submit(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
     PageForm(f): PageForm<LoginForm>,
 ) -> PageResult<Response> {
     let username = f.username.trim().to_string();
@@ -118,6 +119,10 @@ async fn submit(
             user_id,
             must_change_password,
         } => {
+            // A login in a browser that holds a session ends that session.
+            if let Some(old) = crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE) {
+                state.store.delete_session_by_token(old).await?;
+            }
             let s = state
                 .store
                 .create_session(user_id, "web", &ip, state.config.session_absolute_secs)

@@ -413,7 +413,11 @@ both_backends!(
         for _ in 0..4 {
             app.send(b.post(
                 "/password",
-                &[("current", "nope-Wrong-1"), ("new_password", "x"), ("confirm", "y")],
+                &[
+                    ("current", "nope-Wrong-1"),
+                    ("new_password", "x"),
+                    ("confirm", "y"),
+                ],
             ))
             .await;
         }
@@ -427,9 +431,58 @@ both_backends!(
         let r = app
             .send(b.post(
                 "/password",
-                &[("current", "nope-Wrong-2"), ("new_password", "x"), ("confirm", "y")],
+                &[
+                    ("current", "nope-Wrong-2"),
+                    ("new_password", "x"),
+                    ("confirm", "y"),
+                ],
             ))
             .await;
         assert!(r.text().contains("当前密码不正确"), "count restarted");
+    }
+);
+
+both_backends!(
+    a_new_login_ends_the_browsers_old_session,
+    async |store: Store| {
+        let app = app(store).await;
+        let old = app.browser("nc_editor").await;
+        assert_eq!(app.send(old.get("/accounts")).await.status, StatusCode::OK);
+        let r = app
+            .send(Request::get("/login").body(Body::empty()).unwrap())
+            .await;
+        let csrf = r
+            .headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .split('=')
+            .nth(1)
+            .unwrap()
+            .to_string();
+        // The same browser logs in again (as someone else, even).
+        let r = app
+            .send(
+                Request::post("/login")
+                    .header(
+                        header::COOKIE,
+                        format!("gm_login_csrf={csrf}; {}", old.cookie),
+                    )
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(form(&[
+                        ("_csrf", &csrf),
+                        ("username", "jj_editor"),
+                        ("password", PW),
+                    ])))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let r = app.send(old.get("/accounts")).await;
+        assert!(r.location().starts_with("/login"), "the old session ended");
     }
 );

@@ -434,3 +434,43 @@ both_backends!(filings_and_workflows_are_one_api, async |store: Store| {
     assert!(doc["paths"]["/filings/{id}/actions"]["post"].is_object());
     assert_eq!(doc["paths"]["/workflows"]["get"]["deprecated"], true);
 });
+
+both_backends!(accepting_twice_says_it_was_done, async |store: Store| {
+    let app = app(store).await;
+    let (ed, lead, rec) = (
+        app.token("nc_editor").await,
+        app.token("nc_leader").await,
+        app.token("nc_pub").await,
+    );
+    let nc_org = org_id(&app.store, NC).await;
+    let body = serde_json::json!({"kind": "open", "platform": "toutiao", "name": "南昌人社头条号三", "host_org_id": nc_org, "responsible_person": "王磊"});
+    let r = app
+        .send(json_req(
+            "POST",
+            "/api/v1/filings",
+            Some(&ed),
+            &body.to_string(),
+        ))
+        .await;
+    let id = r.json()["id"].as_i64().unwrap();
+    let act = |t: &str, body: &str| {
+        json_req(
+            "POST",
+            &format!("/api/v1/filings/{id}/actions"),
+            Some(t),
+            body,
+        )
+    };
+    for (t, b) in [
+        (&lead, r#"{"action":"approve"}"#),
+        (&ed, r#"{"action":"open_account","handle":"nc_tt3"}"#),
+        (&ed, r#"{"action":"submit_filing"}"#),
+        (&rec, r#"{"action":"accept_filing"}"#),
+    ] {
+        let r = app.send(act(t, b)).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.text());
+    }
+    let r = app.send(act(&rec, r#"{"action":"accept_filing"}"#)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert_eq!(r.json()["code"], "filing_already_answered");
+});

@@ -155,6 +155,27 @@ fn pending_at_actor(p: &Principal, w: &Filing, targets: &[FilingTarget]) -> bool
         .any(|t| t.status == TargetStatus::Pending && receiving.contains(&t.org_id))
 }
 
+/// For an answer to a filing: the answer the actor's receiving orgs gave
+/// already, when none of them has it pending any more.
+fn answered_by_actor(
+    p: &Principal,
+    action: Action,
+    targets: &[FilingTarget],
+) -> Option<TargetStatus> {
+    if !matches!(action, Action::AcceptFiling | Action::ReturnFiling) {
+        return None;
+    }
+    let receiving = receiving_orgs(p);
+    let mine: Vec<&FilingTarget> = targets
+        .iter()
+        .filter(|t| receiving.contains(&t.org_id))
+        .collect();
+    if mine.iter().any(|t| t.status == TargetStatus::Pending) {
+        return None;
+    }
+    mine.first().map(|t| t.status)
+}
+
 /// The actions `p` may take on `w` now, given its filing targets.
 pub fn allowed_actions(p: &Principal, w: &Filing, targets: &[FilingTarget]) -> Vec<Action> {
     let pending_here = pending_at_actor(p, w, targets);
@@ -201,7 +222,17 @@ pub(crate) fn gate(
     input: &ActInput,
 ) -> Result<String, RuleError> {
     if !allowed_actions(ctx.actor, w, targets).contains(&action) {
-        // Say why: a wrong state first, then a missing right.
+        // Say why: a receiver's answer given already, then a wrong state,
+        // then a missing right.
+        if let Some(done) = answered_by_actor(ctx.actor, action, targets) {
+            return Err(RuleError::conflict(
+                "filing_already_answered",
+                format!(
+                    "本单位已{}该备案，无需重复操作",
+                    done.label().trim_start_matches('已')
+                ),
+            ));
+        }
         next_state(w.kind, w.state, action, true)?;
         if matches!(
             action,

@@ -337,7 +337,7 @@ fn the_last_receiver_to_accept_completes_the_filing() {
     .unwrap();
     assert_eq!(eff.to, State::Accepted);
     assert!(eff.update.finished);
-    // Accepting again: nothing pending at the actor's org any more.
+    // Accepting again: already done here, a conflict that says so.
     let done = [
         target(5, TargetStatus::Accepted),
         target(99, TargetStatus::Pending),
@@ -346,6 +346,32 @@ fn the_last_receiver_to_accept_completes_the_filing() {
         &ctx(&r, &cal, "2026-11-20"),
         &w,
         &done,
+        Action::AcceptFiling,
+        &opinion(""),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "filing_already_answered");
+    assert_eq!(err.to_string(), "本单位已接收该备案，无需重复操作");
+    assert!(matches!(err, RuleError::Conflict { .. }));
+    // Also once the whole filing is accepted.
+    let mut finished = w.clone();
+    finished.state = State::Accepted;
+    let all = [target(5, TargetStatus::Accepted)];
+    let err = decide_answer_filing(
+        &ctx(&r, &cal, "2026-11-20"),
+        &finished,
+        &all,
+        Action::AcceptFiling,
+        &opinion(""),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "filing_already_answered");
+    // A receiver with nothing routed to it is still refused.
+    let elsewhere = [target(99, TargetStatus::Pending)];
+    let err = decide_answer_filing(
+        &ctx(&r, &cal, "2026-11-20"),
+        &w,
+        &elsewhere,
         Action::AcceptFiling,
         &opinion(""),
     )
