@@ -3,7 +3,7 @@
 use crate::error::ValidationErrors;
 use crate::ids::{AccountId, OrgId, UserId};
 use crate::platform::Platform;
-use crate::text::{char_len, has_control_chars};
+use crate::text::{char_len, clean_line, clean_text};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -90,6 +90,7 @@ pub struct AccountInput {
     pub owner_name: String,
 }
 
+/// A single-line field under the one text rule (`text::clean_line`).
 fn text_field(
     errs: &mut ValidationErrors,
     field: &'static str,
@@ -98,19 +99,40 @@ fn text_field(
     max: usize,
     required: bool,
 ) -> String {
-    let v = value.trim().to_string();
+    checked_text(errs, field, label, value, max, required, false)
+}
+
+fn checked_text(
+    errs: &mut ValidationErrors,
+    field: &'static str,
+    label: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+    multiline: bool,
+) -> String {
+    let cleaned = if multiline {
+        clean_text(value)
+    } else {
+        clean_line(value)
+    };
+    let v = match cleaned {
+        Ok(v) => v,
+        Err(_) => {
+            errs.push(
+                field,
+                "invalid_characters",
+                format!("{label}含有不可见的控制字符"),
+            );
+            return value.trim().to_string();
+        }
+    };
     if v.is_empty() {
         if required {
             errs.push(field, "required", format!("请填写{label}"));
         }
     } else if char_len(&v) > max {
         errs.push(field, "too_long", format!("{label}不能超过{max}个字符"));
-    } else if has_control_chars(&v) {
-        errs.push(
-            field,
-            "invalid_characters",
-            format!("{label}含有不可见的控制字符"),
-        );
     }
     v
 }
@@ -199,7 +221,15 @@ impl AccountDraft {
             60,
             false,
         );
-        let purpose = text_field(&mut errs, "purpose", "功能定位", &self.purpose, 500, false);
+        let purpose = checked_text(
+            &mut errs,
+            "purpose",
+            "功能定位",
+            &self.purpose,
+            500,
+            false,
+            true,
+        );
         let opened_on = match self.opened_on.trim() {
             "" => None,
             s => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
@@ -456,6 +486,25 @@ mod tests {
         ] {
             assert!(e.for_field(f).is_some(), "{f} not reported: {e:?}");
         }
+    }
+
+    #[test]
+    fn invisible_characters_are_refused_in_every_name() {
+        for bad in [
+            "\u{202E}", "\u{200F}", "\u{200B}", "\u{200D}", "\u{FEFF}", "\r", "\n",
+        ] {
+            let mut d = good();
+            d.name = format!("南昌{bad}人社");
+            d.responsible_person = format!("张{bad}三");
+            let e = d.parse(today()).unwrap_err();
+            assert_eq!(e.0.len(), 2, "{bad:?}: {e:?}");
+            assert!(e.0.iter().all(|f| f.code == "invalid_characters"));
+        }
+        let mut d = good();
+        d.purpose = "政策发布\n办事指引".into();
+        assert!(d.parse(today()).is_ok(), "a purpose may span lines");
+        d.name = "  Cafe\u{301}  ".into();
+        assert_eq!(d.parse(today()).unwrap().name, "Caf\u{e9}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::error::ValidationErrors;
 use crate::ids::OrgId;
-use crate::text::{char_len, has_control_chars};
+use crate::text::{char_len, clean_line, has_control_chars};
 use serde::{Deserialize, Serialize};
 
 /// 行政机关 / 内设机构 / 事业单位.
@@ -139,8 +139,15 @@ pub struct OrgForm {
 impl OrgForm {
     pub fn parse(&self) -> Result<OrgInput, ValidationErrors> {
         let mut errs = ValidationErrors::default();
-        let name = self.name.trim().to_string();
-        if name.is_empty() {
+        let name = match clean_line(&self.name) {
+            Ok(n) => n,
+            Err(_) => {
+                errs.push("name", "invalid_characters", "单位名称含有不可见的控制字符");
+                self.name.trim().to_string()
+            }
+        };
+        if errs.for_field("name").is_some() {
+        } else if name.is_empty() {
             errs.push("name", "name_required", "请填写单位名称");
         } else if char_len(&name) > 60 || has_control_chars(&name) {
             errs.push(
@@ -157,8 +164,16 @@ impl OrgForm {
         if level.is_none() {
             errs.push("level", "invalid_org_level", "单位层级无效");
         }
-        let region = self.region.trim().to_string();
-        if char_len(&region) > 30 || has_control_chars(&region) {
+        let region = clean_line(&self.region).unwrap_or_else(|_| {
+            errs.push(
+                "region",
+                "invalid_characters",
+                "所在地区含有不可见的控制字符",
+            );
+            self.region.trim().to_string()
+        });
+        if errs.for_field("region").is_some() {
+        } else if char_len(&region) > 30 {
             errs.push("region", "region_invalid", "所在地区不超过30个字符");
         }
         let parent_id = match self.parent_id.as_deref().map(str::trim) {

@@ -29,6 +29,49 @@ pub fn char_len(s: &str) -> usize {
     s.chars().count()
 }
 
+/// Characters no typed text needs and that make one name look like
+/// another or reorder what is shown: control characters (tab and line
+/// breaks too, unless `multiline`), bidirectional overrides, isolates and
+/// marks, zero-width characters, word joiners, the byte-order mark and the
+/// soft hyphen.
+pub fn is_hidden_char(c: char, multiline: bool) -> bool {
+    match c {
+        '\n' | '\t' => !multiline,
+        '\r' => !multiline,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{FEFF}' => true,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' => true,
+        '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' => true,
+        _ => c.is_control(),
+    }
+}
+
+/// A text held a hidden character (see [`is_hidden_char`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HiddenCharacters;
+
+/// The one rule for a name-like input (names, titles, people, handles):
+/// trimmed, NFC-normalized, and refused (`Err`, reported with the code
+/// `invalid_characters`) when it holds a hidden character, line breaks
+/// included.
+pub fn clean_line(s: &str) -> Result<String, HiddenCharacters> {
+    clean(s, false)
+}
+
+/// The same rule for free text that may span lines (a purpose, a reason).
+pub fn clean_text(s: &str) -> Result<String, HiddenCharacters> {
+    clean(s, true)
+}
+
+fn clean(s: &str, multiline: bool) -> Result<String, HiddenCharacters> {
+    use unicode_normalization::UnicodeNormalization;
+    let t: String = s.trim().nfc().collect();
+    if t.chars().any(|c| is_hidden_char(c, multiline)) {
+        Err(HiddenCharacters)
+    } else {
+        Ok(t)
+    }
+}
+
 /// True when the string has control characters other than tab/newline.
 pub fn has_control_chars(s: &str) -> bool {
     s.chars()
@@ -43,6 +86,30 @@ mod tests {
     fn folds_width_and_space() {
         assert_eq!(normalize_name("  南昌　人社ＡＢ  "), "南昌 人社ab");
         assert_eq!(normalize_name("a   b"), "a b");
+    }
+
+    #[test]
+    fn hidden_characters_are_refused() {
+        for bad in [
+            "南昌\u{202E}人社",
+            "南昌\u{200F}人社",
+            "南昌\u{200B}人社",
+            "南昌\u{200D}人社",
+            "\u{FEFF}南昌人社",
+            "南昌\r\n人社",
+            "南昌\0人社",
+        ] {
+            assert_eq!(clean_line(bad), Err(HiddenCharacters), "{bad:?}");
+        }
+        assert_eq!(clean_text("第一行\n第二行"), Ok("第一行\n第二行".into()));
+        assert_eq!(clean_text("a\u{202E}b"), Err(HiddenCharacters));
+    }
+
+    #[test]
+    fn names_are_trimmed_and_composed() {
+        // "é" as e + combining acute becomes the one precomposed character.
+        assert_eq!(clean_line("  Cafe\u{301} "), Ok("Caf\u{e9}".into()));
+        assert_eq!(clean_line("南昌人社"), Ok("南昌人社".into()));
     }
 
     #[test]

@@ -101,6 +101,14 @@ async fn end_sessions(tx: &mut crate::db::WriteTx, user_id: UserId) -> StoreResu
 
 impl Store {
     pub async fn create_user(&self, actor: &Actor, u: &NewUser) -> StoreResult<UserId> {
+        if govmedia_domain::text::clean_line(&u.display_name).as_deref()
+            != Ok(u.display_name.as_str())
+        {
+            return Err(StoreError::invalid(
+                "invalid_characters",
+                "姓名含有不可见的控制字符，或首尾有空格",
+            ));
+        }
         if !valid_username(&u.username) {
             return Err(StoreError::conflict(
                 "invalid_username",

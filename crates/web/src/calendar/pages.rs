@@ -299,10 +299,13 @@ async fn set_day(
     let Ok(date) = NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d") else {
         return fail("日期格式应为 YYYY-MM-DD".into()).await;
     };
+    let Ok(name) = govmedia_domain::text::clean_line(&f.name) else {
+        return fail("节日名称含有不可见的控制字符".into()).await;
+    };
     let entry = match f.kind.as_str() {
-        "off" | "work" if f.name.trim().is_empty() => return fail("请填写节日名称".into()).await,
-        "off" => Some((f.name.trim().to_string(), true)),
-        "work" => Some((f.name.trim().to_string(), false)),
+        "off" | "work" if name.is_empty() => return fail("请填写节日名称".into()).await,
+        "off" => Some((name, true)),
+        "work" => Some((name, false)),
         "normal" => None,
         _ => return fail("类型无效".into()).await,
     };

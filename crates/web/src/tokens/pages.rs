@@ -104,7 +104,10 @@ async fn create(
     PageForm(f): PageForm<NewToken>,
 ) -> PageResult<Response> {
     let scope = s.require(Permission::TokenManage)?;
-    let name = f.name.trim();
+    let Ok(name) = govmedia_domain::text::clean_line(&f.name) else {
+        return page(&state, &s, String::new(), "名称含有不可见的控制字符".into()).await;
+    };
+    let name = name.as_str();
     if name.is_empty() || name.chars().count() > 60 {
         return page(
             &state,

@@ -174,7 +174,9 @@ async fn create(
         )
         .await;
     }
-    let display = f.display_name.trim().to_string();
+    let Ok(display) = govmedia_domain::text::clean_line(&f.display_name) else {
+        return fail("姓名含有不可见的控制字符".into(), f).await;
+    };
     if display.is_empty() || display.chars().count() > 30 {
         return fail("请填写不超过30个字符的姓名".into(), f).await;
     }

@@ -192,3 +192,75 @@ both_backends!(
         assert_eq!(r.status, StatusCode::OK, "the server still answers");
     }
 );
+
+both_backends!(
+    invisible_characters_are_refused_everywhere,
+    async |store: Store| {
+        let app = app(store).await;
+        let t = app.token("nc_editor").await;
+        let nc_org = org_id(&app.store, NC).await;
+        let n = account_count(&app.store).await;
+        for bad in [
+            "\u{202E}", "\u{200F}", "\u{200B}", "\u{200D}", "\u{FEFF}", "\r\n",
+        ] {
+            let body = serde_json::json!({"platform": "weibo", "name": format!("南昌{bad}人社"), "host_org_id": nc_org, "responsible_person": "王磊"});
+            let r = app
+                .send(json_req(
+                    "POST",
+                    "/api/v1/accounts",
+                    Some(&t),
+                    &body.to_string(),
+                ))
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}");
+            assert_eq!(r.json()["code"], "invalid_characters", "{bad:?}");
+            // The same rule on the opening application.
+            let body = serde_json::json!({"kind": "open", "platform": "weibo", "name": "南昌人社二", "host_org_id": nc_org, "responsible_person": format!("王{bad}磊")});
+            let r = app
+                .send(json_req(
+                    "POST",
+                    "/api/v1/filings",
+                    Some(&t),
+                    &body.to_string(),
+                ))
+                .await;
+            assert_eq!(r.json()["code"], "invalid_characters", "{bad:?}");
+        }
+        assert_eq!(account_count(&app.store).await, n);
+        // Org names, user names and token names follow the same rule.
+        let admin = app.browser("admin").await;
+        let r = app
+            .send(admin.post(
+                "/orgs",
+                &[
+                    ("name", "测试\u{202E}单位"),
+                    ("kind", "organ"),
+                    ("level", "county"),
+                    ("region", ""),
+                ],
+            ))
+            .await;
+        assert!(
+            r.text().contains("单位名称含有不可见的控制字符"),
+            "{}",
+            r.text()
+        );
+        let r = app
+            .send(admin.post(
+                "/users",
+                &[
+                    ("username", "hidden1"),
+                    ("display_name", "张\u{200B}三"),
+                    ("org_id", &nc_org.to_string()),
+                    ("role", "editor"),
+                ],
+            ))
+            .await;
+        assert!(
+            r.text().contains("姓名含有不可见的控制字符"),
+            "{}",
+            r.text()
+        );
+        assert!(app.store.user_by_username("hidden1").await.is_err());
+    }
+);
