@@ -368,20 +368,19 @@ impl Store {
     }
 
     /// Updates an account. Both the current and the new host org must lie
-    /// within `scope`; `expected_version` guards against lost updates.
+    /// within `scope`; `expected_version`, the version the editor last
+    /// saw, is required and guards against lost updates.
     pub async fn update_account(
         &self,
         actor: &Actor,
         scope: &Scope,
         id: AccountId,
         input: &AccountInput,
-        expected_version: Option<i64>,
+        expected_version: i64,
     ) -> StoreResult<()> {
         let current = self.account(scope, id).await?;
         self.host_in_scope(scope, input.host_org_id).await?;
-        if let Some(v) = expected_version
-            && v != current.version
-        {
+        if expected_version != current.version {
             return Err(StoreError::conflict(
                 "version_conflict",
                 "该账号已被他人修改，请刷新后重试",

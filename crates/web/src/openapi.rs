@@ -59,6 +59,12 @@ const FILING_ALIASES: [(&str, &str); 3] = [
 
 pub fn document() -> Value {
     let mut doc = paths_document();
+    // An update is an AccountBody that must carry the version it read.
+    let mut update = doc["components"]["schemas"]["AccountBody"].clone();
+    if let Some(req) = update["required"].as_array_mut() {
+        req.push(json!("version"));
+    }
+    doc["components"]["schemas"]["AccountUpdateBody"] = update;
     if let Some(paths) = doc["paths"].as_object_mut() {
         for (old, new) in FILING_ALIASES {
             let Some(ops) = paths.get(old).cloned() else {
@@ -160,7 +166,7 @@ fn paths_document() -> Value {
                 "responses": with(json!({"200": {"description": "xlsx 文件", "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}}))}},
             "/accounts/{id}": {
                 "get": {"summary": "账号详情", "parameters": id_param, "responses": with(json!({"200": {"description": "成功", "content": account["content"]}}))},
-                "put": {"summary": "修改账号", "parameters": id_param, "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AccountBody"}}}},
+                "put": {"summary": "修改账号", "description": "version 必填：最近一次读取到的版本号；与当前版本不一致时 409 version_conflict，缺少时 422 version_required", "parameters": id_param, "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AccountUpdateBody"}}}},
                     "responses": with(json!({"200": {"description": "成功", "content": account["content"]}}))}
             },
             "/accounts/{id}/history": {"get": {"summary": "账号变更记录", "parameters": id_param, "responses": with(json!({"200": {"description": "成功"}}))}},

@@ -137,10 +137,17 @@ async fn update(
     let id = AccountId(api_id(&id, "账号ID")?);
     // Scope first, so an account out of reach is 404 whatever the body says.
     state.store.account(&scope, id).await?;
+    let version = b.version.ok_or_else(|| {
+        AppError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "version_required",
+            "修改须提供 version（最近一次读取到的版本号），以免覆盖他人的修改",
+        )
+    })?;
     let input = b.draft().parse(state.today()).map_err(AppError::invalid)?;
     state
         .store
-        .update_account(&s.actor(), &scope, id, &input, b.version)
+        .update_account(&s.actor(), &scope, id, &input, version)
         .await?;
     Ok(Json(state.store.account_with_warnings(&scope, id).await?))
 }

@@ -470,12 +470,21 @@ async fn update(
             .await;
         }
     };
-    let version = f.version.trim().parse::<i64>().ok();
-    match state
-        .store
-        .update_account(&s.actor(), &scope, id, &input, version)
-        .await
-    {
+    let updated = match f.version.trim().parse::<i64>() {
+        Ok(version) => {
+            state
+                .store
+                .update_account(&s.actor(), &scope, id, &input, version)
+                .await
+        }
+        // A form without the version it was loaded at cannot be checked
+        // against later edits: refuse it like a stale one.
+        Err(_) => Err(govmedia_store::StoreError::conflict(
+            "version_required",
+            "页面缺少版本信息，请刷新后重新修改",
+        )),
+    };
+    match updated {
         Ok(()) => Ok(Redirect::to(&format!("/accounts/{id}?notice=updated")).into_response()),
         Err(e) => {
             let errs = conflict_to_errors(e)?;

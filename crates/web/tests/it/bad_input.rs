@@ -264,3 +264,51 @@ both_backends!(
         assert!(app.store.user_by_username("hidden1").await.is_err());
     }
 );
+
+both_backends!(an_update_must_name_its_version, async |store: Store| {
+    let app = app(store).await;
+    let t = app.token("nc_editor").await;
+    let nc_org = org_id(&app.store, NC).await;
+    let acc = nanchang_account(&app.store).await;
+    let before = app
+        .get_api(&t, &format!("/api/v1/accounts/{acc}"))
+        .await
+        .json();
+    let put = |body: serde_json::Value| {
+        json_req(
+            "PUT",
+            &format!("/api/v1/accounts/{acc}"),
+            Some(&t),
+            &body.to_string(),
+        )
+    };
+    let body = serde_json::json!({"platform": "weibo", "name": "南昌人社改名", "host_org_id": nc_org, "responsible_person": "王磊"});
+    let r = app.send(put(body.clone())).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["code"], "version_required");
+    let mut stale = body.clone();
+    stale["version"] = serde_json::json!(before["version"].as_i64().unwrap() + 7);
+    let r = app.send(put(stale)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.json()["code"], "version_conflict");
+    let after = app
+        .get_api(&t, &format!("/api/v1/accounts/{acc}"))
+        .await
+        .json();
+    assert_eq!(after, before, "nothing was written");
+    // The edit form without its version is refused too.
+    let b = app.browser("nc_editor").await;
+    let r = app
+        .send(b.post(
+            &format!("/accounts/{acc}"),
+            &[
+                ("platform", "weibo"),
+                ("name", "南昌人社改名"),
+                ("host_org_id", &nc_org.to_string()),
+                ("responsible_person", "王磊"),
+            ],
+        ))
+        .await;
+    assert!(r.text().contains("页面缺少版本信息"), "{}", r.text());
+    assert!(r.text().contains("南昌人社改名"), "what was typed is kept");
+});
