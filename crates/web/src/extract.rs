@@ -118,9 +118,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
     }
 }
 
-/// A positive id from a path or query segment.
+/// A positive id from a path or query segment, written the one way ids
+/// are written: ASCII digits without a sign or a leading zero.
 pub fn parse_id(raw: &str) -> Option<i64> {
-    raw.parse::<i64>().ok().filter(|v| *v > 0)
+    let canonical =
+        !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) && !raw.starts_with('0');
+    if !canonical {
+        return None;
+    }
+    raw.parse::<i64>().ok()
 }
 
 /// An id for the API: a bad one is 400 `invalid_id`, naming what it is.
@@ -133,4 +139,27 @@ pub fn api_id(raw: &str, label: &str) -> Result<i64, crate::error::AppError> {
 /// An id for a page: a bad one is simply not found.
 pub fn page_id(raw: &str) -> Result<i64, crate::error::PageError> {
     parse_id(raw).ok_or_else(|| crate::error::PageError(crate::error::AppError::not_found()))
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::parse_id;
+
+    #[test]
+    fn ids_are_written_one_way() {
+        assert_eq!(parse_id("17"), Some(17));
+        for bad in [
+            "+17",
+            "017",
+            "0",
+            "-1",
+            "",
+            " 17",
+            "1e3",
+            "17 ",
+            "99999999999999999999",
+        ] {
+            assert_eq!(parse_id(bad), None, "{bad:?}");
+        }
+    }
 }

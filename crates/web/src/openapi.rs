@@ -103,8 +103,7 @@ fn paths_document() -> Value {
         {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
         {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}
     ]);
-    let id_param =
-        json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]);
+    let id_param = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}]);
     let account = json!({"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Account"}}}});
     json!({
         "openapi": "3.1.0",

@@ -312,3 +312,20 @@ both_backends!(an_update_must_name_its_version, async |store: Store| {
     assert!(r.text().contains("页面缺少版本信息"), "{}", r.text());
     assert!(r.text().contains("南昌人社改名"), "what was typed is kept");
 });
+
+both_backends!(ids_have_one_spelling, async |store: Store| {
+    let app = app(store).await;
+    let t = app.token("center").await;
+    let acc = nanchang_account(&app.store).await;
+    assert_eq!(
+        app.get_api(&t, &format!("/api/v1/accounts/{acc}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    for bad in [format!("+{acc}"), format!("0{acc}")] {
+        let r = app.get_api(&t, &format!("/api/v1/accounts/{bad}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(r.json()["code"], "invalid_id");
+    }
+});
