@@ -177,7 +177,9 @@ pub async fn user(cfg: &Config, cmd: UserCommand) -> Result<ExitCode, String> {
                     .read_to_string(&mut s)
                     .map_err(|e| e.to_string())?;
                 let p = s.trim_end_matches(['\n', '\r']).to_string();
-                cfg.web.password.check(&username, &p)?;
+                cfg.web
+                    .password
+                    .check_person(&username, &u.display_name, &p)?;
                 (p, false)
             } else {
                 (random_password(), true)

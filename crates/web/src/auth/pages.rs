@@ -232,11 +232,11 @@ async fn password_submit(
     if f.new_password != f.confirm {
         return fail("两次输入的新密码不一致");
     }
-    if let Err(msg) = state
-        .config
-        .password
-        .check(&s.principal.username, &f.new_password)
-    {
+    if let Err(msg) = state.config.password.check_person(
+        &s.principal.username,
+        &s.principal.display_name,
+        &f.new_password,
+    ) {
         return fail(&msg);
     }
     match state

@@ -486,3 +486,29 @@ both_backends!(
         assert!(r.location().starts_with("/login"), "the old session ended");
     }
 );
+
+both_backends!(
+    weak_passwords_are_refused_on_the_form,
+    async |store: Store| {
+        let app = app(store).await;
+        let b = app.browser("nc_vendor").await;
+        for (weak, says) in [
+            ("Password1", "过于常见"),
+            ("Aa123456", "过于常见"),
+            ("Nc_vendor1", "不能包含用户名"),
+        ] {
+            let r = app
+                .send(b.post(
+                    "/password",
+                    &[("current", PW), ("new_password", weak), ("confirm", weak)],
+                ))
+                .await;
+            assert!(r.text().contains(says), "{weak}: {}", r.text());
+        }
+        let u = app.store.user_by_username("nc_vendor").await.unwrap();
+        assert!(
+            app.store.check_password(u.id, PW).await.unwrap(),
+            "unchanged"
+        );
+    }
+);
