@@ -16,6 +16,7 @@ const pages = [
   ['center', '/audit', '审计日志'],
   ['center', '/tokens', 'API 令牌'],
   ['admin', '/users', '用户管理'],
+  ['admin', '/jobs', '定时任务'],
   ['nc_editor', '/filings', '备案审批'],
   ['nc_editor', '/todo', '我的待办'],
   ['nc_editor', '/content', '内容审核'],

@@ -29,10 +29,12 @@ pub async fn run(cfg: Config, demo: bool) -> Result<ExitCode, String> {
     if demo {
         let (password, generated) = match std::env::var("GOVMEDIA_DEMO_PASSWORD") {
             Ok(p) if !p.is_empty() => {
-                cfg.web
-                    .password
-                    .check("demo", &p)
-                    .map_err(|e| format!("GOVMEDIA_DEMO_PASSWORD: {e}"))?;
+                for (username, name, _, _) in govmedia_demo::DEMO_USERS {
+                    cfg.web
+                        .password
+                        .check_person(username, name, &p)
+                        .map_err(|e| format!("GOVMEDIA_DEMO_PASSWORD ({username}): {e}"))?;
+                }
                 (p, false)
             }
             _ => (random_password(), true),

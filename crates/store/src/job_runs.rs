@@ -90,6 +90,12 @@ impl Store {
         next_due_at: DateTime<Utc>,
     ) -> StoreResult<()> {
         let _w = self.write_guard().await;
+        // A run started by hand (`govmedia jobs run-once`) has no row yet.
+        sqlx::query("INSERT INTO job_runs (name, next_due_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(next_due_at.timestamp())
+            .execute(&self.pool)
+            .await?;
         sqlx::query(
             "UPDATE job_runs SET claimed_until = NULL, last_finished_at = $1, last_outcome = $2,
              last_summary = $3, last_duration_ms = $4, next_due_at = $5, runs = runs + 1,

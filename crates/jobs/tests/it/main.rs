@@ -95,3 +95,23 @@ both_backends!(run_once_is_idempotent, async |store: Store| {
     assert_eq!(first.summary, "新提醒 0 条");
     assert_eq!(second, first);
 });
+
+both_backends!(a_run_by_hand_is_recorded, async |store: Store| {
+    // `govmedia jobs run-once` runs without a claim; its run is recorded.
+    let now = at("2026-11-20T04:00:00Z");
+    store
+        .finish_job(
+            "audit_purge",
+            RunOutcome::Ok,
+            "删除过期审计记录 0 条",
+            3,
+            now,
+        )
+        .await
+        .unwrap();
+    let runs = store.job_runs().await.unwrap();
+    let r = runs.iter().find(|r| r.name == "audit_purge").unwrap();
+    assert_eq!(r.runs, 1);
+    assert_eq!(r.last_summary, "删除过期审计记录 0 条");
+    assert!(r.last_finished_at.is_some());
+});
