@@ -14,6 +14,8 @@ pub struct Config {
     pub addr: String,
     /// tracing filter, e.g. `info` or `govmedia=debug,info`.
     pub log: String,
+    /// `text` (default) or `json`: one JSON object a line.
+    pub log_format: LogFormat,
     /// Audit entries younger than this are never purged (网络安全法 art. 21
     /// requires at least six months).
     pub audit_retention_days: i64,
@@ -26,10 +28,20 @@ impl Default for Config {
             database_url: "sqlite://data/govmedia.db".into(),
             addr: "127.0.0.1:8080".into(),
             log: "info".into(),
+            log_format: LogFormat::Text,
             audit_retention_days: 180,
             web: WebConfig::default(),
         }
     }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
 }
 
 /// Least retention accepted, whatever the configuration says.
@@ -67,6 +79,17 @@ impl Config {
         }
         if let Some(v) = get("GOVMEDIA_LOG") {
             self.log = v;
+        }
+        if let Some(v) = get("GOVMEDIA_LOG_FORMAT") {
+            self.log_format = match v.trim() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                _ => {
+                    return Err(format!(
+                        "GOVMEDIA_LOG_FORMAT must be text or json, got {v:?}"
+                    ));
+                }
+            };
         }
         if let Some(v) = get("GOVMEDIA_AUDIT_RETENTION_DAYS") {
             self.audit_retention_days = num("GOVMEDIA_AUDIT_RETENTION_DAYS", v)?;
@@ -107,6 +130,20 @@ mod tests {
         assert_eq!(c.addr, "127.0.0.1:1");
         assert!(
             c.apply_env(|k| (k == "GOVMEDIA_SESSION_IDLE_SECS").then(|| "x".into()))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn log_format_is_text_or_json() {
+        let mut c: Config = toml::from_str("log_format = \"json\"").unwrap();
+        assert_eq!(c.log_format, LogFormat::Json);
+        assert!(toml::from_str::<Config>("log_format = \"xml\"").is_err());
+        c.apply_env(|k| (k == "GOVMEDIA_LOG_FORMAT").then(|| "text".into()))
+            .unwrap();
+        assert_eq!(c.log_format, LogFormat::Text);
+        assert!(
+            c.apply_env(|k| (k == "GOVMEDIA_LOG_FORMAT").then(|| "yaml".into()))
                 .is_err()
         );
     }

@@ -81,6 +81,7 @@ struct ErrorPage<'a> {
     title: &'a str,
     message: &'a str,
     code: &'a str,
+    request_id: String,
 }
 
 /// The page shown for any error.
@@ -89,6 +90,7 @@ pub fn error_page(title: &str, message: &str, code: &str) -> String {
         title,
         message,
         code,
+        request_id: crate::request_id::current().unwrap_or_default(),
     }
     .render()
     .unwrap_or_else(|_| format!("<!DOCTYPE html><title>{code}</title><p>{code}</p>"))

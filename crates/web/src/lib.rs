@@ -12,6 +12,7 @@ pub mod extract;
 pub mod fmt;
 pub mod layout;
 pub mod openapi;
+pub mod request_id;
 pub mod routes;
 pub mod spreadsheet;
 pub mod state;
@@ -56,11 +57,13 @@ pub fn app(state: AppState) -> Router {
         })
         .layer(DefaultBodyLimit::max(limit))
         .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn(request_id::assign))
         .with_state(state)
 }
 
 /// Logs each request once, in a span keyed by the route template (so
-/// `/accounts/{id}` groups every account), with status and duration.
+/// `/accounts/{id}` groups every account), with status, latency, request
+/// id and, once the session is known, the user id.
 pub async fn trace_requests(
     req: axum::extract::Request,
     next: axum::middleware::Next,
@@ -71,15 +74,26 @@ pub async fn trace_requests(
         .get::<axum::extract::MatchedPath>()
         .map(|m| m.as_str().to_string())
         .unwrap_or_default();
-    let span = tracing::info_span!("request", method = %req.method(), route = %route);
+    let request_id = req
+        .extensions()
+        .get::<request_id::RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    let span = tracing::info_span!(
+        "request",
+        method = %req.method(),
+        route = %route,
+        request_id = %request_id,
+        user_id = tracing::field::Empty,
+    );
     let start = std::time::Instant::now();
     let res = next.run(req).instrument(span.clone()).await;
     let status = res.status().as_u16();
-    let ms = start.elapsed().as_millis() as u64;
+    let latency_ms = start.elapsed().as_secs_f64() * 1000.0;
     if status >= 500 {
-        tracing::error!(parent: &span, status, ms, "request failed");
+        tracing::error!(parent: &span, status, latency_ms, "request failed");
     } else {
-        tracing::info!(parent: &span, status, ms, "request");
+        tracing::info!(parent: &span, status, latency_ms, "request");
     }
     res
 }

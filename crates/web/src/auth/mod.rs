@@ -100,6 +100,7 @@ async fn load(
         return Err(AppError::unauthorized());
     }
     let principal = state.store.principal(user_id).await?;
+    tracing::Span::current().record("user_id", user_id.0);
     Ok((principal, user.must_change_password))
 }
 

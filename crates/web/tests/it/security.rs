@@ -512,3 +512,40 @@ both_backends!(
         );
     }
 );
+
+both_backends!(every_answer_carries_a_request_id, async |store: Store| {
+    let app = app(store).await;
+    let b = app.browser("nc_editor").await;
+    let r = app.send(b.get("/accounts/999999")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let id = r
+        .headers
+        .get("x-request-id")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(id.len(), 25);
+    let page = r.text();
+    assert!(page.contains(&format!("请求编号 {id}")), "{page}");
+    assert!(!page.contains("错误代码："), "the code is for support only");
+    // A proxy's plain id is kept; anything else is replaced.
+    let r = app
+        .send(
+            Request::get("/healthz")
+                .header("x-request-id", "lb-0123456789")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.headers.get("x-request-id").unwrap(), "lb-0123456789");
+    let r = app
+        .send(
+            Request::get("/healthz")
+                .header("x-request-id", "<script>")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_ne!(r.headers.get("x-request-id").unwrap(), "<script>");
+});
