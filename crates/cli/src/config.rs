@@ -14,6 +14,9 @@ pub struct Config {
     pub addr: String,
     /// tracing filter, e.g. `info` or `govmedia=debug,info`.
     pub log: String,
+    /// Where `/metrics` is served (Prometheus text); empty: not served.
+    /// Keep it on an internal address.
+    pub metrics_addr: String,
     /// `text` (default) or `json`: one JSON object a line.
     pub log_format: LogFormat,
     /// Audit entries younger than this are never purged (网络安全法 art. 21
@@ -29,6 +32,7 @@ impl Default for Config {
             addr: "127.0.0.1:8080".into(),
             log: "info".into(),
             log_format: LogFormat::Text,
+            metrics_addr: String::new(),
             audit_retention_days: 180,
             web: WebConfig::default(),
         }
@@ -79,6 +83,9 @@ impl Config {
         }
         if let Some(v) = get("GOVMEDIA_LOG") {
             self.log = v;
+        }
+        if let Some(v) = get("GOVMEDIA_METRICS_ADDR") {
+            self.metrics_addr = v;
         }
         if let Some(v) = get("GOVMEDIA_LOG_FORMAT") {
             self.log_format = match v.trim() {

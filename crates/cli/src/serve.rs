@@ -70,6 +70,24 @@ pub async fn run(cfg: Config, demo: bool) -> Result<ExitCode, String> {
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let housekeeping = tokio::spawn(run_jobs(crate::jobs_cmd::ctx(&cfg, store.clone())));
     let state = govmedia_web::AppState::try_new(store.clone(), cfg.web.clone())?;
+    let metrics = match cfg.metrics_addr.trim() {
+        "" => None,
+        a => {
+            let maddr: SocketAddr = a
+                .parse()
+                .map_err(|_| format!("invalid metrics address: {a}"))?;
+            let l = tokio::net::TcpListener::bind(maddr)
+                .await
+                .map_err(|e| format!("cannot listen on {maddr} for metrics: {e}"))?;
+            let router = govmedia_web::metrics::router(state.clone());
+            println!("指标 / metrics on http://{maddr}/metrics");
+            Some(tokio::spawn(async move {
+                if let Err(e) = axum::serve(l, router).await {
+                    tracing::error!(error = %e, "metrics listener failed");
+                }
+            }))
+        }
+    };
     let app = govmedia_web::app(state);
     println!("govmedia 已启动 / listening on http://{addr}");
     axum::serve(
@@ -80,6 +98,9 @@ pub async fn run(cfg: Config, demo: bool) -> Result<ExitCode, String> {
     .await
     .map_err(|e| format!("server error: {e}"))?;
     housekeeping.abort();
+    if let Some(m) = metrics {
+        m.abort();
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

@@ -176,6 +176,12 @@ impl Store {
         }
     }
 
+    /// One round trip to the database (readiness checks).
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod extract;
 pub mod fmt;
 pub mod layout;
+pub mod metrics;
 pub mod openapi;
 pub mod request_id;
 pub mod routes;
@@ -45,6 +46,7 @@ pub fn app(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
         .nest("/api/v1", routes::api())
         .merge(routes::pages(state.clone()))
         .merge(assets::router())
@@ -59,6 +61,24 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(security_headers))
         .layer(axum::middleware::from_fn(request_id::assign))
         .with_state(state)
+}
+
+/// Ready when the database answers: load balancers stop sending traffic
+/// to an instance that lost it. (`/healthz` only says the process runs.)
+async fn readyz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (axum::http::StatusCode, &'static str) {
+    match sqlx_ping(&state).await {
+        true => (axum::http::StatusCode::OK, "ready"),
+        false => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "database unavailable",
+        ),
+    }
+}
+
+async fn sqlx_ping(state: &AppState) -> bool {
+    state.store.ping().await.is_ok()
 }
 
 /// Logs each request once, in a span keyed by the route template (so
@@ -79,9 +99,10 @@ pub async fn trace_requests(
         .get::<request_id::RequestId>()
         .map(|r| r.0.clone())
         .unwrap_or_default();
+    let method = req.method().to_string();
     let span = tracing::info_span!(
         "request",
-        method = %req.method(),
+        method = %method,
         route = %route,
         request_id = %request_id,
         user_id = tracing::field::Empty,
@@ -90,6 +111,7 @@ pub async fn trace_requests(
     let res = next.run(req).instrument(span.clone()).await;
     let status = res.status().as_u16();
     let latency_ms = start.elapsed().as_secs_f64() * 1000.0;
+    metrics::record_request(&method, &route, status, latency_ms);
     if status >= 500 {
         tracing::error!(parent: &span, status, latency_ms, "request failed");
     } else {

@@ -53,7 +53,10 @@ async fn login(
             }))
         }
         // One answer for every refusal (see login_refused_message).
-        LoginOutcome::BadCredentials | LoginOutcome::Locked { .. } | LoginOutcome::Disabled => {
+        refused @ (LoginOutcome::BadCredentials
+        | LoginOutcome::Locked { .. }
+        | LoginOutcome::Disabled) => {
+            crate::auth::count_refusal(&refused);
             Err(AppError::new(
                 StatusCode::UNAUTHORIZED,
                 "invalid_credentials",

@@ -87,6 +87,19 @@ pub fn session_cookie(value: &str, max_age: i64, secure: bool) -> String {
     )
 }
 
+/// Counts a refused login in the metrics, by its real reason (the
+/// answer to the user is the same for all).
+pub fn count_refusal(o: &govmedia_store::users::LoginOutcome) {
+    use govmedia_store::users::LoginOutcome as O;
+    let reason = match o {
+        O::Ok { .. } => return,
+        O::BadCredentials => "bad_credentials",
+        O::Locked { .. } => "locked",
+        O::Disabled => "disabled",
+    };
+    crate::metrics::record_login_refusal(reason);
+}
+
 async fn load(
     state: &AppState,
     user_id: govmedia_domain::UserId,

@@ -145,7 +145,10 @@ async fn submit(
             )
                 .into_response());
         }
-        LoginOutcome::BadCredentials | LoginOutcome::Locked { .. } | LoginOutcome::Disabled => {
+        refused @ (LoginOutcome::BadCredentials
+        | LoginOutcome::Locked { .. }
+        | LoginOutcome::Disabled) => {
+            crate::auth::count_refusal(&refused);
             crate::auth::login_refused_message(&state.config.lockout)
         }
     };

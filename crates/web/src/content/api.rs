@@ -51,7 +51,9 @@ async fn scan(
         disclosure: b.disclosure,
     };
     let scanner = state.scanner.get();
+    let start = std::time::Instant::now();
     let findings = scanner.scan(&b.text, &opts);
+    crate::metrics::record_scan(b.text.len(), start.elapsed().as_secs_f64());
     Ok(Json(json!({"findings": findings})))
 }
 

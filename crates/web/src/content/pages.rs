@@ -154,6 +154,7 @@ async fn check(
         );
     }
     let scanner = state.scanner.get();
+    let start = std::time::Instant::now();
     let findings = scanner.scan(
         &f.text,
         &ScanOptions {
@@ -162,6 +163,7 @@ async fn check(
             disclosure,
         },
     );
+    crate::metrics::record_scan(f.text.len(), start.elapsed().as_secs_f64());
     let masked = if !disclosure && findings.iter().any(|x| x.kind == Kind::Pii) {
         govmedia_scan::mask(&f.text)
     } else {

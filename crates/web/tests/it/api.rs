@@ -230,3 +230,56 @@ both_backends!(unauthenticated_and_public_routes, async |store: Store| {
         StatusCode::UNAUTHORIZED
     );
 });
+
+both_backends!(metrics_and_readiness, async |store: Store| {
+    use tower::ServiceExt;
+    let app = app(store).await;
+    let r = app
+        .send(Request::get("/readyz").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.text(), "ready");
+    // Some traffic: a page, a refused login, a scan.
+    let b = app.browser("nc_editor").await;
+    app.send(b.get("/accounts")).await;
+    let bad =
+        serde_json::json!({"username": "nc_editor", "password": "wrong-Password1"}).to_string();
+    app.send(json_req("POST", "/api/v1/auth/login", None, &bad))
+        .await;
+    let t = app.token("nc_editor").await;
+    app.send(json_req(
+        "POST",
+        "/api/v1/scan",
+        Some(&t),
+        r#"{"text":"限时特价"}"#,
+    ))
+    .await;
+    // /metrics is not on the public router…
+    let r = app
+        .send(Request::get("/metrics").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // …but on its own.
+    let state = govmedia_web::AppState::new(app.store.clone(), govmedia_web::WebConfig::default());
+    let res = govmedia_web::metrics::router(state)
+        .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&body);
+    assert!(
+        text.contains(
+            "govmedia_http_requests_total{method=\"GET\",route=\"/accounts\",status=\"200\"}"
+        ),
+        "{text}"
+    );
+    assert!(text.contains(
+        "govmedia_http_request_duration_seconds_bucket{route=\"/accounts\",le=\"+Inf\"}"
+    ));
+    assert!(!text.contains("govmedia_login_refusals_total{reason=\"bad_credentials\"} 0"));
+    assert!(!text.contains("govmedia_scans_total 0"));
+    assert!(text.contains("govmedia_db_pool_connections{state=\"open\"}"));
+});
