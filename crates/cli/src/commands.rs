@@ -75,6 +75,7 @@ pub async fn migrate(cfg: &Config) -> Result<ExitCode, String> {
     let store = govmedia_store::Store::connect(&cfg.database_url)
         .await
         .map_err(|e| e.to_string())?;
+    crate::serve::backup_before_migrating(cfg, &store).await?;
     let applied = store.migrate().await.map_err(|e| e.to_string())?;
     if applied.is_empty() {
         println!("数据库已是最新 / database is up to date");

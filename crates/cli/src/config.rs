@@ -14,6 +14,11 @@ pub struct Config {
     pub addr: String,
     /// tracing filter, e.g. `info` or `govmedia=debug,info`.
     pub log: String,
+    /// Daily SQLite backups go here (relative to the working directory);
+    /// empty: no scheduled backups.
+    pub backup_dir: String,
+    /// How many daily backups are kept.
+    pub backup_keep: usize,
     /// Where `/metrics` is served (Prometheus text); empty: not served.
     /// Keep it on an internal address.
     pub metrics_addr: String,
@@ -33,6 +38,8 @@ impl Default for Config {
             log: "info".into(),
             log_format: LogFormat::Text,
             metrics_addr: String::new(),
+            backup_dir: "data/backups".into(),
+            backup_keep: 30,
             audit_retention_days: 180,
             web: WebConfig::default(),
         }
@@ -83,6 +90,12 @@ impl Config {
         }
         if let Some(v) = get("GOVMEDIA_LOG") {
             self.log = v;
+        }
+        if let Some(v) = get("GOVMEDIA_BACKUP_DIR") {
+            self.backup_dir = v;
+        }
+        if let Some(v) = get("GOVMEDIA_BACKUP_KEEP") {
+            self.backup_keep = num("GOVMEDIA_BACKUP_KEEP", v)?;
         }
         if let Some(v) = get("GOVMEDIA_METRICS_ADDR") {
             self.metrics_addr = v;

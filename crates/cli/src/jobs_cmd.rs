@@ -15,7 +15,7 @@ pub enum JobsCommand {
     List,
     /// Run one job once, whether or not it is due, and record the run.
     RunOnce {
-        /// deadline_reminders or audit_purge.
+        /// deadline_reminders, audit_purge or backup.
         name: String,
         /// The moment to run as of: RFC 3339, or a date (noon China time).
         #[arg(long)]
@@ -38,6 +38,10 @@ pub fn ctx(cfg: &Config, store: govmedia_store::Store) -> JobCtx {
         store,
         audit_retention_days: cfg.audit_retention_days,
         instance: format!("pid-{}", std::process::id()),
+        backups: (!cfg.backup_dir.trim().is_empty()).then(|| govmedia_jobs::backup::BackupPolicy {
+            dir: cfg.backup_dir.trim().into(),
+            keep: cfg.backup_keep.max(1),
+        }),
     }
 }
 

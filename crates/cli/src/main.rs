@@ -1,5 +1,6 @@
 //! `govmedia`: the one binary. See `govmedia --help`.
 
+mod backup_cmd;
 mod commands;
 mod config;
 mod jobs_cmd;
@@ -71,6 +72,17 @@ enum Command {
     /// into the database).
     #[command(subcommand)]
     Calendar(commands::CalendarCommand),
+    /// Write a consistent copy of the SQLite database while it is in use.
+    Backup {
+        /// The backup file to create.
+        file: std::path::PathBuf,
+    },
+    /// Restore a backup into the configured SQLite database, which must not
+    /// exist yet; the audit chain is verified before the copy is put in place.
+    Restore {
+        /// The backup file.
+        file: std::path::PathBuf,
+    },
     /// Scheduled jobs: list them, or run one now (or as of another moment).
     #[command(subcommand)]
     Jobs(jobs_cmd::JobsCommand),
@@ -140,6 +152,8 @@ fn main() -> ExitCode {
             Command::Audit(c) => commands::audit(&cfg, c).await,
             Command::Calendar(c) => commands::calendar(&cfg, explicit_db, c).await,
             Command::Jobs(c) => jobs_cmd::run(&cfg, c).await,
+            Command::Backup { file } => backup_cmd::backup(&cfg, &file).await,
+            Command::Restore { file } => backup_cmd::restore(&cfg, &file).await,
             Command::Scan(_) | Command::Mask { .. } => Ok(ExitCode::SUCCESS),
         }
     });

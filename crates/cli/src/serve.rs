@@ -16,11 +16,44 @@ pub async fn connect(cfg: &Config) -> Result<Store, String> {
             redact_url(&cfg.database_url)
         )
     })?;
+    backup_before_migrating(cfg, &store).await?;
     store
         .migrate()
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
     Ok(store)
+}
+
+/// A SQLite database about to be migrated is copied first, so a failed or
+/// unwanted upgrade can be undone with `govmedia restore`.
+pub async fn backup_before_migrating(cfg: &Config, store: &Store) -> Result<(), String> {
+    if store.backend != govmedia_store::Backend::Sqlite || cfg.backup_dir.trim().is_empty() {
+        return Ok(());
+    }
+    let applied = store
+        .applied_migrations()
+        .await
+        .map_err(|e| format!("cannot read migrations: {e}"))?;
+    let pending = govmedia_store::migrate::MIGRATIONS
+        .iter()
+        .any(|m| !applied.iter().any(|a| a == m.version));
+    if applied.is_empty() || !pending {
+        return Ok(());
+    }
+    let file = govmedia_jobs::backup::backup_file(
+        std::path::Path::new(cfg.backup_dir.trim()),
+        store.now(),
+        "-pre-migrate",
+    );
+    store
+        .backup_to(&file)
+        .await
+        .map_err(|e| format!("backup before migration failed: {e}"))?;
+    println!(
+        "升级前已备份 / backed up before migrating: {}",
+        file.display()
+    );
+    Ok(())
 }
 
 pub async fn run(cfg: Config, demo: bool) -> Result<ExitCode, String> {

@@ -6,6 +6,7 @@
 //! 定时任务 page.
 
 pub mod audit_purge;
+pub mod backup;
 pub mod reminders;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -21,6 +22,9 @@ pub struct JobCtx {
     pub audit_retention_days: i64,
     /// Names this instance in claims (host and process).
     pub instance: String,
+    /// Where the daily SQLite backups go and how many are kept; None: no
+    /// scheduled backups.
+    pub backups: Option<backup::BackupPolicy>,
 }
 
 /// What a run did, in a line for people.
@@ -36,15 +40,18 @@ pub enum Job {
     DeadlineReminders,
     /// 审计日志清理: entries past retention.
     AuditPurge,
+    /// 数据库备份: a consistent copy of a SQLite database, old ones pruned.
+    Backup,
 }
 
 impl Job {
-    pub const ALL: [Job; 2] = [Job::DeadlineReminders, Job::AuditPurge];
+    pub const ALL: [Job; 3] = [Job::DeadlineReminders, Job::AuditPurge, Job::Backup];
 
     pub fn name(self) -> &'static str {
         match self {
             Job::DeadlineReminders => "deadline_reminders",
             Job::AuditPurge => "audit_purge",
+            Job::Backup => "backup",
         }
     }
 
@@ -52,6 +59,7 @@ impl Job {
         match self {
             Job::DeadlineReminders => "备案期限提醒",
             Job::AuditPurge => "审计日志清理",
+            Job::Backup => "数据库备份",
         }
     }
 
@@ -63,7 +71,7 @@ impl Job {
     pub fn period(self) -> TimeDelta {
         match self {
             Job::DeadlineReminders => TimeDelta::hours(1),
-            Job::AuditPurge => TimeDelta::hours(24),
+            Job::AuditPurge | Job::Backup => TimeDelta::hours(24),
         }
     }
 
@@ -73,6 +81,7 @@ impl Job {
         match self {
             Job::DeadlineReminders => reminders::run_once(ctx, now).await,
             Job::AuditPurge => audit_purge::run_once(ctx, now).await,
+            Job::Backup => backup::run_once(ctx, now).await,
         }
     }
 }

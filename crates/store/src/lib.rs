@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod calendar;
 pub mod db;
 pub mod error;

@@ -258,3 +258,126 @@ fn scan_and_mask_commands() {
     assert_eq!(stdout(&o), "电话138****5678，邮箱z***@example.com");
     let _ = std::fs::remove_file(&lex);
 }
+
+#[tokio::test]
+async fn backup_under_load_restores_everything_acknowledged() {
+    use govmedia_store::audit::NewAudit;
+    let (url, path) = temp_db();
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    govmedia_demo::seed(&store, "Demo-Pass-2026").await.unwrap();
+    // A writer keeps appending while the backup runs.
+    let writer = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut acked = Vec::new();
+            for i in 0..400 {
+                let id = store
+                    .audit(NewAudit {
+                        username: "load".into(),
+                        action: "load.write".into(),
+                        detail: format!("{{\"n\":{i}}}"),
+                        ..Default::default()
+                    })
+                    .await
+                    .unwrap();
+                acked.push((id, std::time::Instant::now()));
+                tokio::task::yield_now().await;
+            }
+            acked
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    let backup = std::env::temp_dir().join(format!(
+        "govmedia-backup-{}.db",
+        govmedia_store::secrets::random_token(6)
+    ));
+    let started = std::time::Instant::now();
+    store.backup_to(&backup).await.unwrap();
+    let acked = writer.await.unwrap();
+    store.close().await;
+    let before: Vec<i64> = acked
+        .iter()
+        .filter(|(_, at)| *at < started)
+        .map(|(id, _)| *id)
+        .collect();
+    assert!(!before.is_empty(), "the backup ran under load");
+    // Restore into a database that does not exist yet.
+    let (target_url, target) = temp_db();
+    let o = Command::new(env!("CARGO_BIN_EXE_govmedia"))
+        .args(["restore", backup.to_str().unwrap()])
+        .env("GOVMEDIA_DATABASE_URL", &target_url)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{}{}",
+        stdout(&o),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout(&o).contains("audit chain intact"));
+    let restored = Store::connect(&target_url).await.unwrap();
+    for id in &before {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE id = $1")
+            .bind(id)
+            .fetch_one(&restored.pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "acknowledged entry {id} missing from the backup");
+    }
+    restored.close().await;
+    // A second restore onto an existing database is refused.
+    let o = Command::new(env!("CARGO_BIN_EXE_govmedia"))
+        .args(["restore", backup.to_str().unwrap()])
+        .env("GOVMEDIA_DATABASE_URL", &target_url)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    for p in [&path, &target, &backup] {
+        for s in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{s}", p.display()));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_schema_change_is_preceded_by_a_backup() {
+    let (url, path) = temp_db();
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    // Pretend the last migration is new in this release.
+    sqlx::query("DROP TABLE job_runs")
+        .execute(&store.pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM schema_migrations WHERE version = '0004_jobs'")
+        .execute(&store.pool)
+        .await
+        .unwrap();
+    store.close().await;
+    let dir = std::env::temp_dir().join(format!(
+        "govmedia-backups-{}",
+        govmedia_store::secrets::random_token(6)
+    ));
+    let o = Command::new(env!("CARGO_BIN_EXE_govmedia"))
+        .arg("migrate")
+        .env("GOVMEDIA_DATABASE_URL", &url)
+        .env("GOVMEDIA_BACKUP_DIR", &dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let backups = govmedia_store::backup::list_backups(&dir);
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert!(backups[0].to_string_lossy().ends_with("-pre-migrate.db"));
+    // Nothing to migrate: no new backup.
+    let o = Command::new(env!("CARGO_BIN_EXE_govmedia"))
+        .arg("migrate")
+        .env("GOVMEDIA_DATABASE_URL", &url)
+        .env("GOVMEDIA_BACKUP_DIR", &dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert_eq!(govmedia_store::backup::list_backups(&dir).len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&path);
+}

@@ -14,6 +14,7 @@ fn ctx(store: &Store, instance: &str) -> JobCtx {
         store: store.clone(),
         audit_retention_days: 180,
         instance: instance.into(),
+        backups: None,
     }
 }
 
@@ -114,4 +115,45 @@ both_backends!(a_run_by_hand_is_recorded, async |store: Store| {
     assert_eq!(r.runs, 1);
     assert_eq!(r.last_summary, "删除过期审计记录 0 条");
     assert!(r.last_finished_at.is_some());
+});
+
+both_backends!(daily_backups_keep_the_newest, async |store: Store| {
+    let dir = std::env::temp_dir().join(format!(
+        "govmedia-jobs-backups-{}",
+        govmedia_store::secrets::random_token(6)
+    ));
+    let mut c = ctx(&store, "a");
+    c.backups = Some(govmedia_jobs::backup::BackupPolicy {
+        dir: dir.clone(),
+        keep: 2,
+    });
+    let day = at("2026-11-20T18:00:00Z");
+    for d in 0..3 {
+        let o = Job::Backup
+            .run_once(&c, day + TimeDelta::days(d))
+            .await
+            .unwrap();
+        if store.backend == govmedia_store::Backend::Postgres {
+            assert!(o.summary.contains("pg_dump"));
+        }
+    }
+    let kept = govmedia_store::backup::list_backups(&dir);
+    if store.backend == govmedia_store::Backend::Sqlite {
+        assert_eq!(kept.len(), 2, "{kept:?}");
+        // China time: 18:00 UTC is the next morning there.
+        assert!(
+            kept[1]
+                .to_string_lossy()
+                .ends_with("govmedia-20261123-020000.db")
+        );
+        // Running again at the same moment changes nothing.
+        let o = Job::Backup
+            .run_once(&c, day + TimeDelta::days(2))
+            .await
+            .unwrap();
+        assert!(o.summary.contains("已存在"));
+    } else {
+        assert!(kept.is_empty());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 });

@@ -148,6 +148,7 @@ both_backends!(the_jobs_page_shows_each_run, async |store: Store| {
         store: app.store.clone(),
         audit_retention_days: 180,
         instance: "test".into(),
+        backups: None,
     };
     govmedia_jobs::run_due(&ctx, app.store.now()).await;
     let text = app.send(admin.get("/jobs")).await.text();
