@@ -28,10 +28,12 @@ pub struct ListParams {
     pub q: String,
     #[serde(default)]
     pub sort: String,
+    /// Absent means the first page; present but empty is an error, like
+    /// any other value that is not a page number.
     #[serde(default)]
-    pub page: String,
+    pub page: Option<String>,
     #[serde(default)]
-    pub per_page: String,
+    pub per_page: Option<String>,
     #[serde(default)]
     pub notice: String,
 }
@@ -45,7 +47,7 @@ impl ListParams {
             ("warning", self.warning.as_str()),
             ("q", self.q.as_str()),
             ("sort", self.sort.as_str()),
-            ("per_page", self.per_page.as_str()),
+            ("per_page", self.per_page.as_deref().unwrap_or("")),
         ]
     }
 
@@ -97,9 +99,9 @@ impl ListParams {
             errs.push("sort", "invalid_sort", "排序参数无效");
             AccountSort::Org
         });
-        let page = match self.page.trim() {
-            "" => 1,
-            s => match num(s) {
+        let page = match self.page.as_deref().map(str::trim) {
+            None => 1,
+            Some(s) => match num(s) {
                 Some(v) if (1..=1_000_000).contains(&v) => v,
                 _ => {
                     errs.push("page", "invalid_page", "页码须为正整数");
@@ -107,9 +109,9 @@ impl ListParams {
                 }
             },
         };
-        let per_page = match self.per_page.trim() {
-            "" => default_per_page,
-            s => match num(s) {
+        let per_page = match self.per_page.as_deref().map(str::trim) {
+            None => default_per_page,
+            Some(s) => match num(s) {
                 Some(v) if (1..=200).contains(&v) => v,
                 _ => {
                     errs.push("per_page", "invalid_per_page", "每页条数须为1至200的整数");
@@ -255,7 +257,7 @@ mod tests {
     fn rejects_bad_filters() {
         let p = ListParams {
             platform: "myspace".into(),
-            page: "0".into(),
+            page: Some("0".into()),
             ..Default::default()
         };
         let e = p.to_filter(20).unwrap_err();

@@ -329,3 +329,26 @@ both_backends!(ids_have_one_spelling, async |store: Store| {
         assert_eq!(r.json()["code"], "invalid_id");
     }
 });
+
+both_backends!(an_empty_page_is_not_the_first_page, async |store: Store| {
+    let app = app(store).await;
+    let t = app.token("center").await;
+    for q in ["page=", "per_page=", "page=%20"] {
+        let r = app.get_api(&t, &format!("/api/v1/accounts?{q}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}: {}", r.text());
+    }
+    assert_eq!(
+        app.get_api(&t, "/api/v1/accounts").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get_api(&t, "/api/v1/accounts?page=2").await.status,
+        StatusCode::OK
+    );
+    // The page keeps working with and without a page.
+    let b = app.browser("center").await;
+    assert_eq!(
+        app.send(b.get("/accounts?page=2")).await.status,
+        StatusCode::OK
+    );
+});
