@@ -99,6 +99,19 @@ fn ctx<'a>(p: &'a Principal, cal: &'a Calendar, today: &str) -> ActCtx<'a> {
     }
 }
 
+/// A receiver's answer to a filing, decided on `today`.
+fn answer(
+    p: &Principal,
+    w: &Filing,
+    targets: &[FilingTarget],
+    action: Action,
+    said: &str,
+    today: &str,
+) -> Result<Effects, RuleError> {
+    let cal = Calendar::builtin();
+    decide_answer_filing(&ctx(p, &cal, today), w, targets, action, &opinion(said))
+}
+
 fn opinion(s: &str) -> ActInput {
     ActInput {
         opinion: s.into(),
@@ -299,21 +312,13 @@ fn submitting_routes_to_the_supervisor_and_the_center() {
 
 #[test]
 fn the_last_receiver_to_accept_completes_the_filing() {
-    let cal = Calendar::builtin();
     let r = receiver();
     let w = workflow(FilingKind::Open, State::Filed);
     let both = [
         target(5, TargetStatus::Pending),
         target(99, TargetStatus::Pending),
     ];
-    let eff = decide_answer_filing(
-        &ctx(&r, &cal, "2026-11-20"),
-        &w,
-        &both,
-        Action::AcceptFiling,
-        &opinion(""),
-    )
-    .unwrap();
+    let eff = answer(&r, &w, &both, Action::AcceptFiling, "", "2026-11-20").unwrap();
     assert_eq!(eff.to, State::Filed, "the center has not accepted yet");
     assert_eq!(
         eff.targets,
@@ -327,14 +332,7 @@ fn the_last_receiver_to_accept_completes_the_filing() {
         target(5, TargetStatus::Pending),
         target(99, TargetStatus::Accepted),
     ];
-    let eff = decide_answer_filing(
-        &ctx(&r, &cal, "2026-11-20"),
-        &w,
-        &rest,
-        Action::AcceptFiling,
-        &opinion(""),
-    )
-    .unwrap();
+    let eff = answer(&r, &w, &rest, Action::AcceptFiling, "", "2026-11-20").unwrap();
     assert_eq!(eff.to, State::Accepted);
     assert!(eff.update.finished);
     // Accepting again: already done here, a conflict that says so.
@@ -342,14 +340,7 @@ fn the_last_receiver_to_accept_completes_the_filing() {
         target(5, TargetStatus::Accepted),
         target(99, TargetStatus::Pending),
     ];
-    let err = decide_answer_filing(
-        &ctx(&r, &cal, "2026-11-20"),
-        &w,
-        &done,
-        Action::AcceptFiling,
-        &opinion(""),
-    )
-    .unwrap_err();
+    let err = answer(&r, &w, &done, Action::AcceptFiling, "", "2026-11-20").unwrap_err();
     assert_eq!(err.code(), "filing_already_answered");
     assert_eq!(err.to_string(), "本单位已接收该备案，无需重复操作");
     assert!(matches!(err, RuleError::Conflict { .. }));
@@ -357,49 +348,28 @@ fn the_last_receiver_to_accept_completes_the_filing() {
     let mut finished = w.clone();
     finished.state = State::Accepted;
     let all = [target(5, TargetStatus::Accepted)];
-    let err = decide_answer_filing(
-        &ctx(&r, &cal, "2026-11-20"),
-        &finished,
-        &all,
-        Action::AcceptFiling,
-        &opinion(""),
-    )
-    .unwrap_err();
+    let err = answer(&r, &finished, &all, Action::AcceptFiling, "", "2026-11-20").unwrap_err();
     assert_eq!(err.code(), "filing_already_answered");
     // A receiver with nothing routed to it is still refused.
     let elsewhere = [target(99, TargetStatus::Pending)];
-    let err = decide_answer_filing(
-        &ctx(&r, &cal, "2026-11-20"),
-        &w,
-        &elsewhere,
-        Action::AcceptFiling,
-        &opinion(""),
-    )
-    .unwrap_err();
+    let err = answer(&r, &w, &elsewhere, Action::AcceptFiling, "", "2026-11-20").unwrap_err();
     assert!(matches!(err, RuleError::Forbidden { .. }), "{err:?}");
 }
 
 #[test]
 fn a_return_needs_a_reason_and_restarts_the_deadline() {
-    let cal = Calendar::builtin();
     let r = receiver();
     let w = workflow(FilingKind::Open, State::Filed);
     let t = [target(5, TargetStatus::Pending)];
-    let err = decide_answer_filing(
-        &ctx(&r, &cal, "2025-09-26"),
-        &w,
-        &t,
-        Action::ReturnFiling,
-        &opinion(""),
-    )
-    .unwrap_err();
+    let err = answer(&r, &w, &t, Action::ReturnFiling, "", "2025-09-26").unwrap_err();
     assert_eq!(err.code(), "missing_field");
-    let eff = decide_answer_filing(
-        &ctx(&r, &cal, "2025-09-26"),
+    let eff = answer(
+        &r,
         &w,
         &t,
         Action::ReturnFiling,
-        &opinion("缺少保密承诺书"),
+        "缺少保密承诺书",
+        "2025-09-26",
     )
     .unwrap();
     assert_eq!(eff.to, State::Returned);
