@@ -6,6 +6,25 @@ use axum::http::{Request, StatusCode, header};
 use govmedia_store::Store;
 use govmedia_store::both_backends;
 
+/// The double-submit token the login page sets as a cookie.
+async fn login_csrf(app: &App) -> String {
+    let r = app
+        .send(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
+    r.headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .split('=')
+        .nth(1)
+        .unwrap()
+        .to_string()
+}
+
 both_backends!(csrf_is_required_on_every_form, async |store: Store| {
     let app = app(store).await;
     let b = app.browser("nc_editor").await;
@@ -83,24 +102,7 @@ both_backends!(uploads_carry_the_token_in_the_body, async |store: Store| {
 
 both_backends!(login_form_sets_a_strict_cookie, async |store: Store| {
     let app = app(store).await;
-    let r = app
-        .send(Request::get("/login").body(Body::empty()).unwrap())
-        .await;
-    let csrf_cookie = r
-        .headers
-        .get(header::SET_COOKIE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
-    let csrf = csrf_cookie
-        .split(';')
-        .next()
-        .unwrap()
-        .split('=')
-        .nth(1)
-        .unwrap()
-        .to_string();
+    let csrf = login_csrf(&app).await;
     let post = |password: &str| {
         Request::post("/login")
             .header(header::COOKIE, format!("gm_login_csrf={csrf}"))
@@ -448,22 +450,7 @@ both_backends!(
         let app = app(store).await;
         let old = app.browser("nc_editor").await;
         assert_eq!(app.send(old.get("/accounts")).await.status, StatusCode::OK);
-        let r = app
-            .send(Request::get("/login").body(Body::empty()).unwrap())
-            .await;
-        let csrf = r
-            .headers
-            .get(header::SET_COOKIE)
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .split('=')
-            .nth(1)
-            .unwrap()
-            .to_string();
+        let csrf = login_csrf(&app).await;
         // The same browser logs in again (as someone else, even).
         let r = app
             .send(
