@@ -109,6 +109,10 @@ pub async fn act(
         announce_workdays,
     };
     let effects = filing::decide(&ctx, &w, &targets, &route, action, input)?;
+    if let Some(a) = &effects.create_account {
+        let holder = store.account_holding(a.platform, &a.handle).await?;
+        govmedia_domain::registry::check_handle_free(a.platform, &a.handle, None, holder.as_ref())?;
+    }
     store.apply_workflow_effects(c.actor, &w, &effects).await
 }
 

@@ -5,6 +5,7 @@
 //! the door.
 
 pub mod filings;
+pub mod registry;
 
 use govmedia_domain::auth::Principal;
 use govmedia_store::orgs::Actor;

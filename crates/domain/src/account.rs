@@ -362,6 +362,32 @@ impl AccountRecord {
         }
     }
 
+    /// The record's values as input (already valid: no parsing).
+    pub fn input(&self) -> AccountInput {
+        AccountInput {
+            platform: self.platform,
+            name: self.name.clone(),
+            handle: self.handle.clone(),
+            home_url: self.home_url.clone(),
+            host_org_id: self.host_org_id,
+            responsible_person: self.responsible_person.clone(),
+            operators: self.operators.clone(),
+            vendor_operated: self.vendor_operated,
+            vendor_name: self.vendor_name.clone(),
+            certification_subject: self.certification_subject.clone(),
+            purpose: self.purpose.clone(),
+            opened_on: self.opened_on,
+            status: self.status,
+            personal_official: self.personal_official,
+            owner_name: self.owner_name.clone(),
+        }
+    }
+
+    /// Field values as text, spelled as `AccountInput::field_values`.
+    pub fn field_values(&self) -> Vec<(&'static str, String)> {
+        self.input().field_values()
+    }
+
     /// The record as raw fields, to be edited and parsed again.
     pub fn draft(&self) -> AccountDraft {
         AccountDraft {
@@ -429,6 +455,37 @@ impl AccountInput {
             ("personal_official", self.personal_official.to_string()),
             ("owner_name", self.owner_name.clone()),
         ]
+    }
+}
+
+/// A sample record for unit tests elsewhere in the domain.
+#[cfg(test)]
+pub(crate) fn sample_record(id: i64, org: i64, path: &str, status: AccountStatus) -> AccountRecord {
+    AccountRecord {
+        id: AccountId(id),
+        platform: Platform::Weibo,
+        name: format!("账号{id}"),
+        handle: String::new(),
+        home_url: String::new(),
+        host_org_id: OrgId(org),
+        host_org_name: String::new(),
+        host_org_path: path.into(),
+        host_org_region: String::new(),
+        responsible_person: "王磊".into(),
+        operators: String::new(),
+        vendor_operated: false,
+        vendor_name: String::new(),
+        certification_subject: String::new(),
+        purpose: String::new(),
+        opened_on: None,
+        status,
+        personal_official: false,
+        owner_name: String::new(),
+        merged_into: None,
+        version: 1,
+        created_by: None,
+        created_at: 0,
+        updated_at: 0,
     }
 }
 

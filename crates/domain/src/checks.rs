@@ -19,15 +19,19 @@ pub enum WarningKind {
     InconsistentName,
     DuplicatePlatform,
     NameUnrelated,
+    /// Two open accounts with one platform account ID, registered before
+    /// the uniqueness rule (found by the migration that added it).
+    DuplicateHandle,
 }
 
 impl WarningKind {
-    pub const ALL: [WarningKind; 5] = [
+    pub const ALL: [WarningKind; 6] = [
         WarningKind::CertificationMissing,
         WarningKind::CertificationMismatch,
         WarningKind::InconsistentName,
         WarningKind::DuplicatePlatform,
         WarningKind::NameUnrelated,
+        WarningKind::DuplicateHandle,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -36,6 +40,7 @@ impl WarningKind {
             WarningKind::InconsistentName => "inconsistent_name",
             WarningKind::DuplicatePlatform => "duplicate_platform",
             WarningKind::NameUnrelated => "name_unrelated",
+            WarningKind::DuplicateHandle => "duplicate_handle",
         }
     }
     pub fn label(self) -> &'static str {
@@ -45,6 +50,7 @@ impl WarningKind {
             WarningKind::InconsistentName => "跨平台名称不一致",
             WarningKind::DuplicatePlatform => "同平台重复开设",
             WarningKind::NameUnrelated => "名称与单位职责无关",
+            WarningKind::DuplicateHandle => "平台账号ID重复登记",
         }
     }
     pub fn parse(s: &str) -> Option<WarningKind> {
@@ -60,6 +66,17 @@ pub struct Warning {
 }
 
 impl Warning {
+    /// The same platform account ID registered twice (found when the
+    /// uniqueness rule arrived): the other account, to resolve.
+    pub fn duplicate_handle(other: crate::ids::AccountId, other_name: &str) -> Warning {
+        Warning::new(
+            WarningKind::DuplicateHandle,
+            format!(
+                "平台账号ID与账号“{other_name}”（编号{other}）重复，请核实后关停其一或更正账号ID"
+            ),
+        )
+    }
+
     fn new(kind: WarningKind, message: String) -> Warning {
         Warning {
             kind,

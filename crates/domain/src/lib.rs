@@ -14,6 +14,7 @@ pub mod ids;
 pub mod org;
 pub mod password;
 pub mod platform;
+pub mod registry;
 pub mod text;
 
 pub use error::{FieldError, RuleError, ValidationErrors};

@@ -14,15 +14,16 @@ use govmedia_domain::account::{AccountInput, AccountRow, AccountStatus};
 use govmedia_domain::auth::Scope;
 use govmedia_domain::checks::{Warning, WarningKind, check_accounts};
 use govmedia_domain::platform::Platform;
+use govmedia_domain::registry::handle_key;
 use govmedia_domain::{AccountId, OrgId, UserId};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
-const COLUMNS: &str = "a.id, a.platform, a.name, a.handle, a.home_url, a.host_org_id, o.name AS host_org_name, o.path AS host_org_path, o.region AS host_org_region, a.responsible_person, a.operators, a.vendor_operated, a.vendor_name, a.certification_subject, a.purpose, a.opened_on, a.status, a.personal_official, a.owner_name, a.merged_into, a.version, a.created_by, a.created_at, a.updated_at";
+pub(crate) const COLUMNS: &str = "a.id, a.platform, a.name, a.handle, a.home_url, a.host_org_id, o.name AS host_org_name, o.path AS host_org_path, o.region AS host_org_region, a.responsible_person, a.operators, a.vendor_operated, a.vendor_name, a.certification_subject, a.purpose, a.opened_on, a.status, a.personal_official, a.owner_name, a.merged_into, a.version, a.created_by, a.created_at, a.updated_at";
 
-fn from_row(r: &AnyRow) -> Result<AccountRecord, sqlx::Error> {
+pub(crate) fn from_row(r: &AnyRow) -> Result<AccountRecord, sqlx::Error> {
     Ok(AccountRecord {
         id: AccountId(r.try_get("id")?),
         platform: decode(r, "platform", Platform::parse)?,
@@ -197,6 +198,15 @@ impl Store {
     ) -> StoreResult<Vec<AccountWithWarnings>> {
         let hosts: BTreeSet<OrgId> = accounts.iter().map(|a| a.host_org_id).collect();
         let mut warnings = check_accounts(&self.rows_of_hosts(&hosts).await?);
+        let ids: Vec<AccountId> = accounts.iter().map(|a| a.id).collect();
+        for (id, others) in self.registry_conflicts(&ids).await? {
+            let w = warnings.entry(id).or_default();
+            w.extend(
+                others
+                    .iter()
+                    .map(|(o, name)| Warning::duplicate_handle(*o, name)),
+            );
+        }
         Ok(accounts
             .into_iter()
             .map(|a| AccountWithWarnings {
@@ -314,59 +324,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Creates an account; its host org must lie within `scope`.
-    pub async fn create_account(
-        &self,
-        actor: &Actor,
-        scope: &Scope,
-        input: &AccountInput,
-    ) -> StoreResult<AccountId> {
-        self.host_in_scope(scope, input.host_org_id).await?;
-        let mut tx = self.begin_write().await?;
-        let id = insert_account(&mut tx, actor, input, "create").await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    /// Imports accounts all at once: every host org is checked first, and
-    /// the rows go in one transaction, so a failure imports nothing.
-    /// Returns per-row errors (1-based row numbers as given) if any.
-    pub async fn import_accounts(
-        &self,
-        actor: &Actor,
-        scope: &Scope,
-        rows: &[(usize, AccountInput)],
-    ) -> StoreResult<Result<Vec<AccountId>, Vec<(usize, String)>>> {
-        let mut errors = Vec::new();
-        let mut checked: HashMap<OrgId, bool> = HashMap::new();
-        for (line, input) in rows {
-            let ok = match checked.get(&input.host_org_id) {
-                Some(ok) => *ok,
-                None => {
-                    let ok = self.host_in_scope(scope, input.host_org_id).await.is_ok();
-                    checked.insert(input.host_org_id, ok);
-                    ok
-                }
-            };
-            if !ok {
-                errors.push((*line, "主办单位不存在或不在您的管辖范围内".to_string()));
-            }
-        }
-        if !errors.is_empty() {
-            return Ok(Err(errors));
-        }
-        let mut tx = self.begin_write().await?;
-        let mut ids = Vec::new();
-        for (_, input) in rows {
-            ids.push(insert_account(&mut tx, actor, input, "import").await?);
-        }
-        let mut a = actor.audit("account.import", "account", "");
-        a.detail = serde_json::json!({"count": ids.len()}).to_string();
-        append(&mut tx, a).await?;
-        tx.commit().await?;
-        Ok(Ok(ids))
-    }
-
     /// Updates an account. Both the current and the new host org must lie
     /// within `scope`; `expected_version`, the version the editor last
     /// saw, is required and guards against lost updates.
@@ -428,29 +385,6 @@ impl Store {
     }
 }
 
-fn record_values(a: &AccountRecord) -> Vec<(&'static str, String)> {
-    vec![
-        ("platform", a.platform.code().to_string()),
-        ("name", a.name.clone()),
-        ("handle", a.handle.clone()),
-        ("home_url", a.home_url.clone()),
-        ("host_org_id", a.host_org_id.0.to_string()),
-        ("responsible_person", a.responsible_person.clone()),
-        ("operators", a.operators.clone()),
-        ("vendor_operated", a.vendor_operated.to_string()),
-        ("vendor_name", a.vendor_name.clone()),
-        ("certification_subject", a.certification_subject.clone()),
-        ("purpose", a.purpose.clone()),
-        (
-            "opened_on",
-            a.opened_on.map(|d| d.to_string()).unwrap_or_default(),
-        ),
-        ("status", a.status.code().to_string()),
-        ("personal_official", a.personal_official.to_string()),
-        ("owner_name", a.owner_name.clone()),
-    ]
-}
-
 /// Writes `input` over `current` inside `tx` with its history and audit
 /// entries, guarded by `current.version`. Returns false when nothing
 /// changed (and writes nothing).
@@ -460,7 +394,7 @@ pub(crate) async fn apply_account_update(
     current: &AccountRecord,
     input: &AccountInput,
 ) -> StoreResult<bool> {
-    let before = record_values(current);
+    let before = current.field_values();
     let mut changes = serde_json::Map::new();
     for (field, new) in input.field_values() {
         let old = before
@@ -480,7 +414,8 @@ pub(crate) async fn apply_account_update(
         "UPDATE accounts SET platform = $1, name = $2, handle = $3, home_url = $4, host_org_id = $5,
          responsible_person = $6, operators = $7, vendor_operated = $8, vendor_name = $9,
          certification_subject = $10, purpose = $11, opened_on = $12, status = $13,
-         personal_official = $14, owner_name = $15, version = version + 1, updated_at = $16
+         personal_official = $14, owner_name = $15, version = version + 1, updated_at = $16,
+         handle_key = $19
          WHERE id = $17 AND version = $18",
     )
     .bind(input.platform.code())
@@ -501,8 +436,10 @@ pub(crate) async fn apply_account_update(
     .bind(now)
     .bind(current.id.0)
     .bind(current.version)
+    .bind(handle_key(input.status, &input.handle))
     .execute(tx.conn())
-    .await?
+    .await
+    .map_err(crate::registry::claimed_handle)?
     .rows_affected();
     if n == 0 {
         return Err(StoreError::conflict(
@@ -551,8 +488,8 @@ pub async fn insert_account(
     let id: i64 = sqlx::query(
         "INSERT INTO accounts (platform, name, handle, home_url, host_org_id, responsible_person, operators,
          vendor_operated, vendor_name, certification_subject, purpose, opened_on, status, personal_official,
-         owner_name, version, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17) RETURNING id",
+         owner_name, version, created_by, created_at, updated_at, handle_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17, $18) RETURNING id",
     )
     .bind(input.platform.code())
     .bind(&input.name)
@@ -571,8 +508,10 @@ pub async fn insert_account(
     .bind(&input.owner_name)
     .bind(actor.user_id)
     .bind(now)
+    .bind(handle_key(input.status, &input.handle))
     .fetch_one(tx.conn())
-    .await?
+    .await
+    .map_err(crate::registry::claimed_handle)?
     .try_get(0)?;
     let id = AccountId(id);
     let changes = serde_json::Value::Object(

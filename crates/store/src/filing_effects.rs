@@ -41,7 +41,7 @@ async fn insert_step(
 }
 
 /// Inserts a new workflow with its first step and audit entry.
-async fn insert_workflow(
+pub(crate) async fn insert_workflow(
     tx: &mut WriteTx,
     applicant: &Actor,
     w: &NewFiling,
@@ -215,7 +215,7 @@ async fn close_account(
     kind: FilingKind,
 ) -> StoreResult<()> {
     let now = tx.now.timestamp();
-    sqlx::query("UPDATE accounts SET status = $1, merged_into = $2, version = version + 1, updated_at = $3 WHERE id = $4")
+    sqlx::query("UPDATE accounts SET status = $1, merged_into = $2, handle_key = NULL, version = version + 1, updated_at = $3 WHERE id = $4")
         .bind(AccountStatus::Closed.code())
         .bind(merged_into)
         .bind(now)

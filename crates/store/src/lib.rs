@@ -19,6 +19,7 @@ pub mod job_runs;
 pub mod migrate;
 pub mod notifications;
 pub mod orgs;
+pub mod registry;
 pub mod schema;
 pub mod scope_sql;
 pub mod secrets;

@@ -32,6 +32,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_jobs.sql"),
         postgres: include_str!("../migrations/postgres/0004_jobs.sql"),
     },
+    Migration {
+        version: "0005_registry_integrity",
+        sqlite: include_str!("../migrations/sqlite/0005_registry_integrity.sql"),
+        postgres: include_str!("../migrations/postgres/0005_registry_integrity.sql"),
+    },
 ];
 
 /// Key of the PostgreSQL advisory lock that serializes migrations across

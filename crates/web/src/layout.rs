@@ -55,7 +55,10 @@ impl Ctx {
         self.notice = match code.unwrap_or("") {
             "created" => "已保存。",
             "updated" => "修改已保存。",
-            "imported" => "导入成功。",
+            "imported" => "导入成功，每个账号已生成存量登记备案，请在5个工作日内报主管部门。",
+            "registered" => {
+                "已登记。已生成存量登记备案，请在5个工作日内报主管部门（见下方“相关申请”）。"
+            }
             "password_changed" => "密码已修改。",
             "unchanged" => "没有需要保存的修改。",
             _ => "",

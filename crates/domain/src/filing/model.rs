@@ -19,15 +19,19 @@ pub enum FilingKind {
     Close,
     /// 整合
     Merge,
+    /// 存量账号登记: an account that existed before the platform, entered
+    /// into the registry and filed like a change.
+    Backfill,
 }
 
 impl FilingKind {
-    pub const ALL: [FilingKind; 5] = [
+    pub const ALL: [FilingKind; 6] = [
         FilingKind::Open,
         FilingKind::PersonalOpen,
         FilingKind::Change,
         FilingKind::Close,
         FilingKind::Merge,
+        FilingKind::Backfill,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -36,6 +40,7 @@ impl FilingKind {
             FilingKind::Change => "change",
             FilingKind::Close => "close",
             FilingKind::Merge => "merge",
+            FilingKind::Backfill => "backfill",
         }
     }
     pub fn label(self) -> &'static str {
@@ -45,6 +50,7 @@ impl FilingKind {
             FilingKind::Change => "变更",
             FilingKind::Close => "关停注销",
             FilingKind::Merge => "整合",
+            FilingKind::Backfill => "存量账号登记",
         }
     }
     pub fn parse(s: &str) -> Option<FilingKind> {
@@ -55,6 +61,10 @@ impl FilingKind {
     }
     fn closes(self) -> bool {
         matches!(self, FilingKind::Close | FilingKind::Merge)
+    }
+    /// Kinds recorded at once and only filed: no approval comes first.
+    pub fn records(self) -> bool {
+        matches!(self, FilingKind::Change | FilingKind::Backfill)
     }
 }
 
@@ -320,13 +330,13 @@ pub fn next_state(
     use Action as A;
     use State as S;
     let to = match (state, action) {
-        (S::Applied, A::Approve) if kind != FilingKind::Change => S::Approved,
-        (S::Applied, A::Reject) if kind != FilingKind::Change => S::Rejected,
+        (S::Applied, A::Approve) if !kind.records() => S::Approved,
+        (S::Applied, A::Reject) if !kind.records() => S::Rejected,
         (S::Approved, A::OpenAccount) if kind.opens() => S::Opened,
         (S::Approved, A::Announce) if kind.closes() => S::Announced,
         (S::Announced, A::Deregister) if kind.closes() => S::Deregistered,
         (S::Opened | S::Returned, A::SubmitFiling) if kind.opens() => S::Filed,
-        (S::Recorded | S::Returned, A::SubmitFiling) if kind == FilingKind::Change => S::Filed,
+        (S::Recorded | S::Returned, A::SubmitFiling) if kind.records() => S::Filed,
         (S::Deregistered | S::Returned, A::SubmitFiling) if kind.closes() => S::Filed,
         (S::Filed, A::AcceptFiling) => {
             if last_target {
@@ -350,7 +360,7 @@ pub fn next_state(
 /// The first state of a new workflow.
 pub fn initial_state(kind: FilingKind) -> State {
     match kind {
-        FilingKind::Change => State::Recorded,
+        k if k.records() => State::Recorded,
         _ => State::Applied,
     }
 }

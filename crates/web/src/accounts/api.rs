@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
+use govmedia_app::registry;
 use govmedia_domain::AccountId;
 use govmedia_domain::account::AccountDraft;
 use govmedia_domain::auth::Permission;
@@ -87,6 +88,10 @@ pub struct AccountBody {
     /// For updates: the version the client last saw (optimistic locking).
     #[serde(default)]
     version: Option<i64>,
+    /// For a registration (存量账号登记): why an existing account is
+    /// entered outside an application. Required on create.
+    #[serde(default)]
+    reason: String,
 }
 
 impl AccountBody {
@@ -111,20 +116,36 @@ impl AccountBody {
     }
 }
 
+/// 存量账号登记: enters an existing account with its filing. New
+/// accounts come through `POST /api/v1/filings` (申请开设).
 async fn create(
     State(state): State<AppState>,
     ApiUser(s): ApiUser,
     ApiJson(b): ApiJson<AccountBody>,
-) -> ApiResult<(StatusCode, Json<AccountWithWarnings>)> {
-    let scope = s.require(Permission::AccountCreate)?;
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    s.require(Permission::AccountCreate)?;
     let input = b.draft().parse(state.today()).map_err(AppError::invalid)?;
-    let id = state
-        .store
-        .create_account(&s.actor(), &scope, &input)
-        .await?;
+    let cal = state.store.calendar().await?;
+    let actor = s.actor();
+    let done = registry::register_existing(
+        &state.store,
+        s.caller(&actor),
+        &input,
+        &b.reason,
+        state.today(),
+        &cal,
+    )
+    .await?;
     let read = s.require(Permission::AccountRead)?;
-    let created = state.store.account_with_warnings(&read, id).await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    let created = state
+        .store
+        .account_with_warnings(&read, done.account)
+        .await?;
+    let mut body = serde_json::to_value(&created).map_err(|_| AppError::internal())?;
+    if let Some(o) = body.as_object_mut() {
+        o.insert("filing_id".into(), serde_json::json!(done.filing));
+    }
+    Ok((StatusCode::CREATED, Json(body)))
 }
 
 async fn update(
@@ -145,10 +166,8 @@ async fn update(
         )
     })?;
     let input = b.draft().parse(state.today()).map_err(AppError::invalid)?;
-    state
-        .store
-        .update_account(&s.actor(), &scope, id, &input, version)
-        .await?;
+    let actor = s.actor();
+    registry::edit(&state.store, s.caller(&actor), id, &input, version).await?;
     Ok(Json(state.store.account_with_warnings(&scope, id).await?))
 }
 

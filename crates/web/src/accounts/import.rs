@@ -11,7 +11,9 @@ use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use govmedia_app::registry;
 use govmedia_domain::auth::Permission;
+use govmedia_domain::registry as registry_rules;
 
 pub(super) async fn import_template(PageUser(s): PageUser) -> PageResult<Response> {
     s.require(Permission::AccountImport)?;
@@ -28,6 +30,7 @@ struct ImportPage {
     max_mb: usize,
     summary: String,
     errors: Vec<(usize, String)>,
+    reason: String,
 }
 
 fn import_page(
@@ -35,6 +38,7 @@ fn import_page(
     s: &Session,
     summary: String,
     errors: Vec<(usize, String)>,
+    reason: String,
 ) -> PageResult<Response> {
     let failed = !summary.is_empty();
     let mut res = render(&ImportPage {
@@ -46,6 +50,7 @@ fn import_page(
         max_mb: state.config.max_body_bytes / (1024 * 1024),
         summary,
         errors,
+        reason,
     })?;
     if failed {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -58,7 +63,7 @@ pub(super) async fn import_form(
     PageUser(s): PageUser,
 ) -> PageResult<Response> {
     s.require(Permission::AccountImport)?;
-    import_page(&state, &s, String::new(), Vec::new())
+    import_page(&state, &s, String::new(), Vec::new(), String::new())
 }
 
 pub(super) async fn import_submit(
@@ -68,23 +73,34 @@ pub(super) async fn import_submit(
 ) -> PageResult<Response> {
     let scope = s.require(Permission::AccountImport)?;
     let mut bytes = None;
+    let mut reason = String::new();
+    let broken = "上传失败：文件过大或传输中断";
     loop {
         match mp.next_field().await {
             Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
                 Ok(b) => bytes = Some(b),
-                Err(_) => {
-                    return import_page(&state, &s, "上传失败：文件过大或传输中断".into(), vec![]);
-                }
+                Err(_) => return import_page(&state, &s, broken.into(), vec![], reason),
+            },
+            Ok(Some(field)) if field.name() == Some("reason") => match field.text().await {
+                Ok(t) => reason = t,
+                Err(_) => return import_page(&state, &s, broken.into(), vec![], reason),
             },
             Ok(Some(_)) => {}
             Ok(None) => break,
-            Err(_) => {
-                return import_page(&state, &s, "上传失败：文件过大或传输中断".into(), vec![]);
-            }
+            Err(_) => return import_page(&state, &s, broken.into(), vec![], reason),
         }
     }
+    if let Err(e) = registry_rules::check_reason(&reason) {
+        return import_page(&state, &s, e.to_string(), vec![], reason);
+    }
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
-        return import_page(&state, &s, "请选择要导入的 Excel 文件".into(), vec![]);
+        return import_page(
+            &state,
+            &s,
+            "请选择要导入的 Excel 文件".into(),
+            vec![],
+            reason,
+        );
     };
     // Unpacking and parsing is CPU work: keep it off the async workers.
     let max_rows = state.config.max_import_rows;
@@ -93,20 +109,27 @@ pub(super) async fn import_submit(
         .map_err(|_| AppError::internal())?;
     let rows = match parsed {
         Ok(r) => r,
-        Err(e) => return import_page(&state, &s, e.message(), vec![]),
+        Err(e) => return import_page(&state, &s, e.message(), vec![], reason),
     };
     let orgs = state.store.orgs_in_scope(&scope).await?;
     let inputs = match resolve_import(rows, &orgs, state.today()) {
         Ok(i) => i,
         Err(errors) => {
             let summary = format!("共有 {} 行存在问题，本次未导入任何数据。", errors.len());
-            return import_page(&state, &s, summary, errors);
+            return import_page(&state, &s, summary, errors, reason);
         }
     };
-    match state
-        .store
-        .import_accounts(&s.actor(), &scope, &inputs)
-        .await?
+    let cal = state.store.calendar().await?;
+    let actor = s.actor();
+    match registry::import_existing(
+        &state.store,
+        s.caller(&actor),
+        &inputs,
+        &reason,
+        state.today(),
+        &cal,
+    )
+    .await?
     {
         Ok(ids) => Ok(Redirect::to(&format!(
             "/accounts?sort=updated&notice=imported&per_page={}",
@@ -115,7 +138,7 @@ pub(super) async fn import_submit(
         .into_response()),
         Err(errors) => {
             let summary = format!("共有 {} 行存在问题，本次未导入任何数据。", errors.len());
-            import_page(&state, &s, summary, errors)
+            import_page(&state, &s, summary, errors, reason)
         }
     }
 }

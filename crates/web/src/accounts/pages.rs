@@ -15,6 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use govmedia_app::registry;
 use govmedia_domain::account::{AccountDraft, AccountStatus, field_label};
 use govmedia_domain::auth::Permission;
 use govmedia_domain::checks::{Warning, WarningKind};
@@ -38,6 +39,15 @@ fn statuses() -> Options {
         .collect()
 }
 
+/// Statuses an account may be registered with or edited into.
+fn editable_statuses() -> Options {
+    AccountStatus::ALL
+        .iter()
+        .filter(|s| govmedia_domain::registry::status_is_editable(**s))
+        .map(|s| (s.code(), s.label()))
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "accounts_list.html")]
 struct ListPage {
@@ -54,6 +64,7 @@ struct ListPage {
     pager: String,
     query: String,
     can_create: bool,
+    can_apply: bool,
     can_export: bool,
 }
 
@@ -97,6 +108,7 @@ async fn list(
         items: page.items,
         query,
         can_create: s.can(Permission::AccountCreate),
+        can_apply: s.can(Permission::FilingSubmit),
         can_export: s.can(Permission::AccountExport),
         f: p,
     })
@@ -112,21 +124,31 @@ struct FormPage {
     cancel: String,
     d: AccountDraft,
     version: String,
+    /// 登记原因 as typed (registration only).
+    reason: String,
     errors: ValidationErrors,
     platforms: Options,
     statuses: Options,
     orgs: Vec<(i64, String)>,
+    /// Editing an existing account: filed fields are shown, not edited.
+    editing: Option<AccountRecord>,
 }
 
+/// The registration form (`existing` is `None`) or the edit form.
 async fn form_page(
     state: &AppState,
     s: &Session,
-    perm: Permission,
     existing: Option<&AccountRecord>,
     d: AccountDraft,
     version: String,
+    reason: String,
     errors: ValidationErrors,
 ) -> PageResult<Response> {
+    let perm = if existing.is_some() {
+        Permission::AccountUpdate
+    } else {
+        Permission::AccountCreate
+    };
     let scope = s.require(perm)?;
     let orgs = tree_order(state.store.orgs_in_scope(&scope).await?);
     let (heading, action, cancel, crumb) = match existing {
@@ -137,10 +159,10 @@ async fn form_page(
             "编辑账号",
         ),
         None => (
-            "登记新账号".to_string(),
+            "存量账号登记".to_string(),
             "/accounts".to_string(),
             "/accounts".to_string(),
-            "登记新账号",
+            "存量账号登记",
         ),
     };
     let mut res = render(&FormPage {
@@ -153,10 +175,12 @@ async fn form_page(
         cancel,
         d,
         version,
+        reason,
         errors: errors.clone(),
         platforms: platforms(),
-        statuses: statuses(),
+        statuses: editable_statuses(),
         orgs: org_options(&orgs),
+        editing: existing.cloned(),
     })?;
     if !errors.is_empty() {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -173,24 +197,30 @@ async fn new_form(State(state): State<AppState>, PageUser(s): PageUser) -> PageR
     form_page(
         &state,
         &s,
-        Permission::AccountCreate,
         None,
         d,
+        String::new(),
         String::new(),
         ValidationErrors::default(),
     )
     .await
 }
 
-/// Turns a store conflict into a form error so the user keeps their input.
+/// Turns a refusal into form errors so the user keeps their input: field
+/// errors beside their fields, a conflict beside the field it concerns.
 fn conflict_to_errors(e: StoreError) -> Result<ValidationErrors, PageError> {
+    if let StoreError::Rule(govmedia_domain::RuleError::Fields(f)) = e {
+        return Ok(f);
+    }
     match FormError::from(e) {
         FormError::Message { code, message } => {
             let mut errs = ValidationErrors::default();
-            let field = if code == "host_org_out_of_scope" {
-                "host_org_id"
-            } else {
-                "name"
+            let field = match code {
+                "host_org_out_of_scope" => "host_org_id",
+                "duplicate_handle" => "handle",
+                "status_requires_filing" | "account_closed" | "account_opening" => "status",
+                "version_conflict" | "version_required" => "",
+                _ => "name",
             };
             errs.push(field, code, message);
             Ok(errs)
@@ -204,39 +234,35 @@ async fn create(
     PageUser(s): PageUser,
     PageForm(f): PageForm<AccountFormFields>,
 ) -> PageResult<Response> {
-    let scope = s.require(Permission::AccountCreate)?;
+    s.require(Permission::AccountCreate)?;
     let draft = f.draft();
-    let input = match draft.parse(state.today()) {
-        Ok(i) => i,
-        Err(errs) => {
-            return form_page(
-                &state,
-                &s,
-                Permission::AccountCreate,
-                None,
-                draft,
-                String::new(),
-                errs,
-            )
-            .await;
-        }
-    };
-    match state.store.create_account(&s.actor(), &scope, &input).await {
-        Ok(id) => Ok(Redirect::to(&format!("/accounts/{id}?notice=created")).into_response()),
-        Err(e) => {
-            let errs = conflict_to_errors(e)?;
-            form_page(
-                &state,
-                &s,
-                Permission::AccountCreate,
-                None,
-                draft,
-                String::new(),
-                errs,
+    let errs = match draft.parse(state.today()) {
+        Err(errs) => errs,
+        Ok(input) => {
+            let cal = state.store.calendar().await?;
+            let actor = s.actor();
+            match registry::register_existing(
+                &state.store,
+                s.caller(&actor),
+                &input,
+                &f.reason,
+                state.today(),
+                &cal,
             )
             .await
+            {
+                Ok(done) => {
+                    return Ok(Redirect::to(&format!(
+                        "/accounts/{}?notice=registered",
+                        done.account
+                    ))
+                    .into_response());
+                }
+                Err(e) => conflict_to_errors(e)?,
+            }
         }
-    }
+    };
+    form_page(&state, &s, None, draft, String::new(), f.reason, errs).await
 }
 
 #[derive(Template)]
@@ -436,10 +462,10 @@ async fn edit_form(
     form_page(
         &state,
         &s,
-        Permission::AccountUpdate,
         Some(&a),
         d,
         a.version.to_string(),
+        String::new(),
         ValidationErrors::default(),
     )
     .await
@@ -454,52 +480,42 @@ async fn update(
     let scope = s.require(Permission::AccountUpdate)?;
     let id = AccountId(page_id(&id)?);
     let current = state.store.account(&scope, id).await?;
-    let draft = f.draft();
-    let input = match draft.parse(state.today()) {
-        Ok(i) => i,
-        Err(errs) => {
-            return form_page(
-                &state,
-                &s,
-                Permission::AccountUpdate,
-                Some(&current),
-                draft,
-                f.version,
-                errs,
-            )
-            .await;
+    let draft = f.edit_draft(&current.draft());
+    let errs = match draft.parse(state.today()) {
+        Err(errs) => errs,
+        Ok(input) => {
+            let saved = match f.version.trim().parse::<i64>() {
+                Ok(version) => {
+                    let actor = s.actor();
+                    registry::edit(&state.store, s.caller(&actor), id, &input, version).await
+                }
+                // A form without the version it was loaded at cannot be
+                // checked against later edits: refuse it like a stale one.
+                Err(_) => Err(StoreError::conflict(
+                    "version_required",
+                    "页面缺少版本信息，请刷新后重新修改",
+                )),
+            };
+            match saved {
+                Ok(()) => {
+                    return Ok(
+                        Redirect::to(&format!("/accounts/{id}?notice=updated")).into_response()
+                    );
+                }
+                Err(e) => conflict_to_errors(e)?,
+            }
         }
     };
-    let updated = match f.version.trim().parse::<i64>() {
-        Ok(version) => {
-            state
-                .store
-                .update_account(&s.actor(), &scope, id, &input, version)
-                .await
-        }
-        // A form without the version it was loaded at cannot be checked
-        // against later edits: refuse it like a stale one.
-        Err(_) => Err(govmedia_store::StoreError::conflict(
-            "version_required",
-            "页面缺少版本信息，请刷新后重新修改",
-        )),
-    };
-    match updated {
-        Ok(()) => Ok(Redirect::to(&format!("/accounts/{id}?notice=updated")).into_response()),
-        Err(e) => {
-            let errs = conflict_to_errors(e)?;
-            form_page(
-                &state,
-                &s,
-                Permission::AccountUpdate,
-                Some(&current),
-                draft,
-                f.version,
-                errs,
-            )
-            .await
-        }
-    }
+    form_page(
+        &state,
+        &s,
+        Some(&current),
+        draft,
+        f.version,
+        String::new(),
+        errs,
+    )
+    .await
 }
 
 async fn export(

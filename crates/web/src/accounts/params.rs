@@ -225,9 +225,25 @@ pub struct AccountFormFields {
     pub personal_official: Option<String>,
     pub owner_name: String,
     pub version: String,
+    /// 登记原因 (registration only).
+    pub reason: String,
 }
 
 impl AccountFormFields {
+    /// An edit posts the descriptive fields only: the filed ones keep the
+    /// record's values (they change through 登记变更).
+    pub fn edit_draft(&self, current: &AccountDraft) -> AccountDraft {
+        AccountDraft {
+            handle: self.handle.clone(),
+            home_url: self.home_url.clone(),
+            certification_subject: self.certification_subject.clone(),
+            purpose: self.purpose.clone(),
+            opened_on: self.opened_on.clone(),
+            status: self.status.clone(),
+            ..current.clone()
+        }
+    }
+
     pub fn draft(&self) -> AccountDraft {
         AccountDraft {
             platform: self.platform.clone(),

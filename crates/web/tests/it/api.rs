@@ -33,7 +33,7 @@ both_backends!(list_load_create_update, async |store: Store| {
     assert_eq!(item["platform"], "wechat_oa");
 
     let nc_org = org_id(&app.store, NC).await;
-    let body = serde_json::json!({"platform": "douyin", "name": "南昌就业直播", "host_org_id": nc_org, "responsible_person": "王磊", "certification_subject": "某传媒公司"});
+    let body = serde_json::json!({"platform": "douyin", "name": "南昌就业直播", "host_org_id": nc_org, "responsible_person": "王磊", "certification_subject": "某传媒公司", "reason": "平台上线前开设的存量账号"});
     let r = app
         .send(json_req(
             "POST",

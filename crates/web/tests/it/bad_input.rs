@@ -301,16 +301,11 @@ both_backends!(an_update_must_name_its_version, async |store: Store| {
     let r = app
         .send(b.post(
             &format!("/accounts/{acc}"),
-            &[
-                ("platform", "weibo"),
-                ("name", "南昌人社改名"),
-                ("host_org_id", &nc_org.to_string()),
-                ("responsible_person", "王磊"),
-            ],
+            &[("purpose", "政策发布改版"), ("status", "active")],
         ))
         .await;
     assert!(r.text().contains("页面缺少版本信息"), "{}", r.text());
-    assert!(r.text().contains("南昌人社改名"), "what was typed is kept");
+    assert!(r.text().contains("政策发布改版"), "what was typed is kept");
 });
 
 both_backends!(ids_have_one_spelling, async |store: Store| {

@@ -180,6 +180,10 @@ pub fn multipart_with_token(
     let mut body = Vec::new();
     body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
     body.extend_from_slice(bytes);
+    // The import form's 登记原因, as an officer fills it in.
+    body.extend_from_slice(
+        format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"reason\"\r\n\r\n平台上线前已开设的存量账号").as_bytes(),
+    );
     if let Some(t) = token {
         body.extend_from_slice(
             format!(

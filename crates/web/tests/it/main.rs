@@ -8,6 +8,7 @@ mod bad_input;
 mod calendar;
 mod client;
 mod pages;
+mod registry;
 mod scan;
 mod scope;
 mod security;

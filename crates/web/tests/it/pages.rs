@@ -20,7 +20,7 @@ both_backends!(main_pages_render, async |store: Store| {
         ),
         (&center, format!("/accounts/{nc_id}"), "变更记录"),
         (&center, format!("/accounts/{nc_id}/edit"), "编辑账号"),
-        (&center, "/accounts/new".to_string(), "登记新账号"),
+        (&center, "/accounts/new".to_string(), "存量账号登记"),
         (&center, "/accounts/import".to_string(), "导入模板"),
         (&center, "/orgs".to_string(), "宣传中心"),
         (&center, "/audit".to_string(), "审计日志"),
@@ -100,16 +100,17 @@ both_backends!(
         let b = app.browser("nc_editor").await;
         let nc_id = nanchang_account(&app.store).await;
         let nc_org = org_id(&app.store, NC).await.to_string();
-        let version = app
+        let before = app
             .store
             .account(
                 &govmedia_domain::auth::Scope::All { within: None },
                 govmedia_domain::AccountId(nc_id),
             )
             .await
-            .unwrap()
-            .version
-            .to_string();
+            .unwrap();
+        let version = before.version.to_string();
+        // The edit form holds descriptive fields only; filed ones posted
+        // anyway keep their values (they change through 登记变更).
         let r = app
             .send(b.post(
                 &format!("/accounts/{nc_id}"),
@@ -118,6 +119,8 @@ both_backends!(
                     ("name", "南昌人社发布"),
                     ("host_org_id", &nc_org),
                     ("responsible_person", "赵六"),
+                    ("certification_subject", "南昌市人社局"),
+                    ("purpose", "政策发布、办事指引"),
                     ("status", "active"),
                     ("version", &version),
                 ],
@@ -126,12 +129,22 @@ both_backends!(
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
         let page = app.send(b.get(&format!("/accounts/{nc_id}"))).await.text();
         assert!(
-            page.contains("负责人：") && page.contains("→ 赵六"),
+            page.contains("认证主体：") && page.contains("→ 南昌市人社局"),
             "history shows the change"
         );
+        assert!(!page.contains("→ 赵六"), "a filed field is not edited");
+        let form = app
+            .send(b.get(&format!("/accounts/{nc_id}/edit")))
+            .await
+            .text();
         assert!(
-            page.contains("跨平台名称不一致"),
-            "the new name differs from the other platforms"
+            !form.contains("name=\"name\"") && !form.contains("name=\"responsible_person\""),
+            "the edit form offers no filed field"
+        );
+        assert!(form.contains("登记变更"), "it points to the change filing");
+        assert!(
+            !form.contains("value=\"closed\""),
+            "the edit form cannot close an account"
         );
     }
 );

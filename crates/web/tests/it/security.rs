@@ -35,6 +35,7 @@ both_backends!(csrf_is_required_on_every_form, async |store: Store| {
         ("name", "南昌人社"),
         ("host_org_id", nc_org.as_str()),
         ("responsible_person", "x"),
+        ("reason", "存量账号"),
     ];
     let r = app.send(b.post_raw("/accounts", &form(&fields))).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);

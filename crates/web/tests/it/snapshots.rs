@@ -265,7 +265,7 @@ async fn every_page_and_api_route_on_the_demo() {
             post(
                 &te,
                 "/api/v1/accounts",
-                serde_json::json!({"platform": "douyin", "name": "南昌就业直播", "host_org_id": nc, "responsible_person": "王磊"}),
+                serde_json::json!({"platform": "douyin", "name": "南昌就业直播", "host_org_id": nc, "responsible_person": "王磊", "reason": "平台上线前已开设"}),
             ),
         ),
         (

@@ -61,11 +61,12 @@ pub fn decide_open_account(
     draft.handle = input.handle.clone();
     draft.home_url = input.home_url.clone();
     draft.certification_subject = input.certification_subject.clone();
-    draft.opened_on = input.opened_on.clone();
-    draft.status = AccountStatus::Active.code().into();
     if input.handle.trim().is_empty() {
         return Err(missing("请填写平台账号ID"));
     }
+    // An opened account always has its date: the day of 开通 unless given.
+    draft.opened_on = parse_past_date(&input.opened_on, ctx.today, "开通日期")?.to_string();
+    draft.status = AccountStatus::Active.code().into();
     let account = draft.parse(ctx.today)?;
     let mut e = effects(w, Action::OpenAccount, opinion, true)?;
     e.create_account = Some(account);

@@ -191,7 +191,19 @@ fn opening_creates_the_account_from_the_application() {
     input.handle = "nc_rs".into();
     input.opened_on = "2026-11-21".into();
     let err = decide_open_account(&ctx(&e, &cal, "2026-11-20"), &w, &[], &input).unwrap_err();
-    assert!(matches!(err, RuleError::Fields(_)), "future opening date");
+    assert_eq!(err.code(), "date_in_future", "future opening date");
+    assert!(
+        err.to_string().contains("开通日期"),
+        "the form's own label: {err}"
+    );
+    input.opened_on = String::new();
+    let eff = decide_open_account(&ctx(&e, &cal, "2026-11-20"), &w, &[], &input).unwrap();
+    let a = eff.create_account.unwrap();
+    assert_eq!(
+        a.opened_on,
+        Some(d("2026-11-20")),
+        "defaults to the day of 开通"
+    );
     input.opened_on = "2026-11-19".into();
     let eff = decide_open_account(&ctx(&e, &cal, "2026-11-20"), &w, &[], &input).unwrap();
     let a = eff.create_account.unwrap();
@@ -399,32 +411,7 @@ fn decide_dispatches_every_action() {
 }
 
 fn account(id: i64, org: i64, path: &str, status: AccountStatus) -> AccountRecord {
-    AccountRecord {
-        id: AccountId(id),
-        platform: Platform::Weibo,
-        name: format!("账号{id}"),
-        handle: String::new(),
-        home_url: String::new(),
-        host_org_id: OrgId(org),
-        host_org_name: String::new(),
-        host_org_path: path.into(),
-        host_org_region: String::new(),
-        responsible_person: "王磊".into(),
-        operators: String::new(),
-        vendor_operated: false,
-        vendor_name: String::new(),
-        certification_subject: String::new(),
-        purpose: String::new(),
-        opened_on: None,
-        status,
-        personal_official: false,
-        owner_name: String::new(),
-        merged_into: None,
-        version: 1,
-        created_by: None,
-        created_at: 0,
-        updated_at: 0,
-    }
+    crate::account::sample_record(id, org, path, status)
 }
 
 #[test]
