@@ -10,7 +10,12 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 async function act(page, action, fill = {}) {
-  const form = page.locator(`#act-${action}`);
+  // Approve and reject share one form: one 审批意见, 同意 / 不同意.
+  const decide = action === 'approve' || action === 'reject';
+  const form = page.locator(decide ? '#act-decide' : `#act-${action}`);
+  if (action === 'approve' && await form.locator('[name=override_reason]').count() > 0) {
+    fill = { override_reason: '名称开通后统一', ...fill };
+  }
   for (const [name, value] of Object.entries(fill)) {
     await form.locator(`[name=${name}]`).fill(value);
   }
@@ -28,7 +33,7 @@ test('apply, approve, open, file, accept', async () => {
   await Promise.all([editor.page.waitForURL(/\/filings\/\d+$/), editor.page.click('#submit')]);
   const url = editor.page.url();
   assert.match(await editor.page.textContent('main h1'), /待审批/);
-  assert.equal(await editor.page.locator('#act-approve').count(), 0, 'the applicant cannot approve');
+  assert.equal(await editor.page.locator('#do-approve').count(), 0, 'the applicant cannot approve');
 
   const leader = await login(browser, 'nc_leader');
   await leader.page.goto(`${BASE}/todo`);

@@ -3,12 +3,14 @@
 
 use crate::Caller;
 use chrono::NaiveDate;
-use govmedia_domain::account::AccountInput;
+use govmedia_domain::account::{AccountInput, AccountRow, AccountStatus};
 use govmedia_domain::auth::{Permission, Principal, Scope};
 use govmedia_domain::calendar::Calendar;
+use govmedia_domain::checks::{RelatedWarning, WarningKind, check_subject};
 use govmedia_domain::filing::{
     self, ActCtx, ActInput, Action, ChangeInput, Filing, FilingKind, Route, State,
 };
+use govmedia_domain::platform::Platform;
 use govmedia_domain::{AccountId, FilingId};
 use govmedia_store::{Store, StoreError, StoreResult};
 use serde::Serialize;
@@ -102,11 +104,21 @@ pub async fn act(
     } else {
         Route::default()
     };
+    let warnings: Vec<WarningKind> = if action == Action::Approve {
+        registry_checks(store, &w)
+            .await?
+            .into_iter()
+            .map(|r| r.warning.kind)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let ctx = ActCtx {
         actor: c.principal,
         today,
         cal,
         announce_workdays,
+        warnings: &warnings,
     };
     let effects = filing::decide(&ctx, &w, &targets, &route, action, input)?;
     if let Some(a) = &effects.create_account {
@@ -114,6 +126,53 @@ pub async fn act(
         govmedia_domain::registry::check_handle_free(a.platform, &a.handle, None, holder.as_ref())?;
     }
     store.apply_workflow_effects(c.actor, &w, &effects).await
+}
+
+/// The registry checks (articles 7 and 8) of the account a filing is
+/// about — the planned one of an application, or the registered one —
+/// against the other accounts of its host, with the accounts each
+/// concerns. Closures have none: the account is going away.
+pub async fn registry_checks(store: &Store, w: &Filing) -> StoreResult<Vec<RelatedWarning>> {
+    if matches!(w.kind, FilingKind::Close | FilingKind::Merge) {
+        return Ok(Vec::new());
+    }
+    let everywhere = Scope::All { within: None };
+    let subject: AccountRow = match w.account_id {
+        Some(id) => store.account(&everywhere, id).await?.row(),
+        None => {
+            let Ok(draft) = filing::planned_account(w) else {
+                return Ok(Vec::new());
+            };
+            let Some(platform) = Platform::parse(&draft.platform) else {
+                return Ok(Vec::new());
+            };
+            let host = store.org_scoped(&everywhere, w.host_org_id).await?;
+            AccountRow {
+                id: AccountId(0),
+                platform,
+                name: draft.name,
+                host_org_id: host.id,
+                host_org_name: host.name,
+                host_org_region: host.region,
+                certification_subject: String::new(),
+                status: AccountStatus::Opening,
+                personal_official: w.kind == FilingKind::PersonalOpen,
+                created_by: None,
+            }
+        }
+    };
+    let rows = store.check_rows_of_host(subject.host_org_id).await?;
+    Ok(check_subject(&subject, &rows)
+        .into_iter()
+        // A planned account has no certification yet: nothing to compare.
+        .filter(|r| {
+            !(subject.id.0 == 0
+                && matches!(
+                    r.warning.kind,
+                    WarningKind::CertificationMissing | WarningKind::CertificationMismatch
+                ))
+        })
+        .collect())
 }
 
 /// The actions `p` may take on `w` right now.

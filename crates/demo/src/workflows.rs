@@ -124,6 +124,13 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
         ..Default::default()
     };
     let none = ActInput::default;
+    // A leader's approval; where the registry checks warn, the stated
+    // reason goes with it (ignored where nothing warns).
+    let agree = |text: &str| ActInput {
+        opinion: text.into(),
+        override_reason: "已核实：账号定位不同，名称开通后按要求统一".into(),
+        ..Default::default()
+    };
 
     // 1. Accepted, across the 2025 National Day holiday: approved on the
     //    Friday before it, due 2025-10-10, filed 10-09.
@@ -139,7 +146,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
         &nc_leader,
         id,
         Action::Approve,
-        say("同意开设"),
+        agree("同意开设"),
         national_day,
     )
     .await?;
@@ -193,7 +200,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
         &plan("bilibili", "九江人社", jj.id.0, "")?,
     )
     .await?;
-    act(&jj_leader, id, Action::Approve, none(), ago(21)).await?;
+    act(&jj_leader, id, Action::Approve, agree("同意"), ago(21)).await?;
 
     // 4. Opened recently, filing due soon.
     let id = filings::apply_open(
@@ -203,7 +210,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
         &plan("kuaishou", "南昌人社就业", nc.id.0, "")?,
     )
     .await?;
-    act(&nc_leader, id, Action::Approve, none(), ago(4)).await?;
+    act(&nc_leader, id, Action::Approve, agree("同意"), ago(4)).await?;
     act(
         &nc_editor,
         id,
@@ -242,7 +249,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
         &nc_leader,
         id,
         Action::Approve,
-        say("同意以职务身份开设"),
+        agree("同意以职务身份开设"),
         ago(6),
     )
     .await?;
@@ -302,7 +309,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
         None,
     )
     .await?;
-    act(&nc_leader, id, Action::Approve, say("同意关停"), ago(5)).await?;
+    act(&nc_leader, id, Action::Approve, agree("同意关停"), ago(5)).await?;
     let ann = ActInput {
         announce_text: "本账号将停止更新并注销，相关信息请关注“南昌人社”。".into(),
         ..Default::default()
@@ -333,7 +340,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
         Some(keep),
     )
     .await?;
-    act(&nc_leader, id, Action::Approve, none(), ago(8)).await?;
+    act(&nc_leader, id, Action::Approve, agree("同意"), ago(8)).await?;
     let ann = ActInput {
         announce_text: "本号内容并入“西湖人社”公众号。".into(),
         ..Default::default()

@@ -235,6 +235,48 @@ pub fn check_accounts(rows: &[AccountRow]) -> HashMap<AccountId, Vec<Warning>> {
     out
 }
 
+/// A warning with the other accounts it concerns, for a decision page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RelatedWarning {
+    #[serde(flatten)]
+    pub warning: Warning,
+    /// The other accounts (id, name) the warning is about.
+    pub related: Vec<(AccountId, String)>,
+}
+
+/// The registry checks of one account — planned (id 0) or registered —
+/// against the other accounts of its host, each with the accounts it
+/// concerns: a leader approving, a receiver accepting, an editor applying
+/// see the same findings.
+pub fn check_subject(subject: &AccountRow, host_rows: &[AccountRow]) -> Vec<RelatedWarning> {
+    let others: Vec<&AccountRow> = host_rows
+        .iter()
+        .filter(|r| r.id != subject.id && counts_for_cross_checks(r))
+        .collect();
+    let mut rows: Vec<AccountRow> = others.iter().map(|r| (*r).clone()).collect();
+    rows.push(subject.clone());
+    let mut all = check_accounts(&rows);
+    let mine = all.remove(&subject.id).unwrap_or_default();
+    let name = normalize_name(&subject.name);
+    mine.into_iter()
+        .map(|w| {
+            let related = others
+                .iter()
+                .filter(|r| match w.kind {
+                    WarningKind::DuplicatePlatform => r.platform == subject.platform,
+                    WarningKind::InconsistentName => normalize_name(&r.name) != name,
+                    _ => false,
+                })
+                .map(|r| (r.id, format!("{}·{}", r.platform.label(), r.name)))
+                .collect();
+            RelatedWarning {
+                warning: w,
+                related,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,6 +350,32 @@ mod tests {
         let m = check_accounts(&rows);
         assert!(kinds(&m, 1).is_empty());
         assert!(kinds(&m, 2).is_empty());
+    }
+
+    #[test]
+    fn a_planned_account_is_checked_against_its_host() {
+        let rows = vec![
+            row(1, 3, Platform::Weibo, "南昌人社", HOST),
+            row(2, 3, Platform::Douyin, "南昌人社", HOST),
+        ];
+        let planned = row(0, 3, Platform::Weibo, "洪城就业", HOST);
+        let found = check_subject(&planned, &rows);
+        let kinds: Vec<WarningKind> = found.iter().map(|w| w.warning.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                WarningKind::DuplicatePlatform,
+                WarningKind::InconsistentName
+            ]
+        );
+        assert_eq!(
+            found[0].related,
+            vec![(AccountId(1), "微博·南昌人社".to_string())],
+            "the duplicate names the other Weibo account"
+        );
+        assert_eq!(found[1].related.len(), 2, "both differently named accounts");
+        // A registered account is not compared with itself.
+        assert!(check_subject(&rows[0], &rows).is_empty());
     }
 
     #[test]

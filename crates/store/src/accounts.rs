@@ -191,6 +191,12 @@ impl Store {
             .map_err(Into::into)
     }
 
+    /// Every account of one host org, as check rows (for the registry
+    /// checks shown when deciding on a filing of that host).
+    pub async fn check_rows_of_host(&self, host: OrgId) -> StoreResult<Vec<AccountRow>> {
+        self.rows_of_hosts(&BTreeSet::from([host])).await
+    }
+
     /// Attaches registry warnings to each account.
     pub async fn with_warnings(
         &self,

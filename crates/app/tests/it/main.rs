@@ -390,9 +390,17 @@ both_backends!(opening_workflow_end_to_end, async |store: Store| {
         .unwrap_err();
     assert!(e.to_string().contains("illegal_transition"), "{e}");
     assert_eq!(
-        act((&lead, &leadp), Action::Approve, none(), "2025-09-26")
-            .await
-            .unwrap(),
+        act(
+            (&lead, &leadp),
+            Action::Approve,
+            ActInput {
+                override_reason: "名称开通后统一".into(),
+                ..none()
+            },
+            "2025-09-26"
+        )
+        .await
+        .unwrap(),
         State::Approved
     );
     let w = store

@@ -216,6 +216,9 @@ pub struct ActBody {
     announce_text: String,
     #[serde(default)]
     date: String,
+    /// Approve over registry warnings: why the unit agrees anyway.
+    #[serde(default)]
+    override_reason: String,
 }
 
 async fn act(
@@ -240,6 +243,7 @@ async fn act(
         opened_on: b.opened_on,
         announce_text: b.announce_text,
         date: b.date,
+        override_reason: b.override_reason,
     };
     let cal = state.store.calendar().await?;
     let actor = s.actor();

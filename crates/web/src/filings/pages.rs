@@ -195,6 +195,15 @@ struct DetailPage {
     actions: Vec<(&'static str, &'static str)>,
     steps: Vec<(String, String, &'static str, &'static str, String)>,
     error: String,
+    /// Registry checks of the account the filing concerns.
+    checks: Vec<govmedia_domain::checks::RelatedWarning>,
+}
+
+impl DetailPage {
+    /// Approve and reject go in one form: one 审批意见, 同意 / 不同意.
+    fn decides(&self) -> bool {
+        self.actions.iter().any(|a| a.0 == "approve")
+    }
 }
 
 fn details_of(w: &Filing) -> Vec<(&'static str, String)> {
@@ -313,6 +322,7 @@ async fn detail_page(
         actions,
         steps,
         error,
+        checks: filings::registry_checks(&state.store, &w).await?,
         w,
     })?;
     *res.status_mut() = status;
@@ -345,6 +355,7 @@ pub struct ActForm {
     opened_on: String,
     announce_text: String,
     date: String,
+    override_reason: String,
 }
 
 async fn act(
@@ -365,6 +376,7 @@ async fn act(
         opened_on: f.opened_on,
         announce_text: f.announce_text,
         date: f.date,
+        override_reason: f.override_reason,
     };
     let cal = state.store.calendar().await?;
     let actor = s.actor();

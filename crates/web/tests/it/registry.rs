@@ -291,3 +291,57 @@ both_backends!(
         assert_eq!(listed["total"], 2, "{listed}");
     }
 );
+
+both_backends!(
+    the_approval_page_shows_the_registry_checks,
+    async |store: Store| {
+        let app = app(store).await;
+        let t = app.token("nc_editor").await;
+        let nc = org_id(&app.store, NC).await;
+        let weibo = nanchang_account(&app.store).await;
+        // 南昌 already runs a Weibo account: a second one is a duplicate.
+        let r = app
+            .send(json_req(
+                "POST",
+                "/api/v1/filings",
+                Some(&t),
+                &json!({"kind": "open", "platform": "weibo", "name": "南昌人社服务", "host_org_id": nc, "responsible_person": "王磊"}).to_string(),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let id = r.json()["id"].as_i64().unwrap();
+        let leader = app.browser("nc_leader").await;
+        let page = app.send(leader.get(&format!("/filings/{id}"))).await.text();
+        assert!(page.contains("id=\"registry-checks\""), "{page}");
+        assert!(page.contains("同平台重复开设"));
+        assert!(
+            page.contains(&format!("href=\"/accounts/{weibo}\"")),
+            "the other account is linked"
+        );
+        assert!(page.contains("对台账检查提示的说明"));
+        // Approving over it needs a reason, which the record carries.
+        let lt = app.token("nc_leader").await;
+        let act = |body: Value| {
+            json_req(
+                "POST",
+                &format!("/api/v1/filings/{id}/actions"),
+                Some(&lt),
+                &body.to_string(),
+            )
+        };
+        let r = app.send(act(json!({"action": "approve"}))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert_eq!(r.json()["code"], "override_reason_required");
+        let r = app
+            .send(act(json!({"action": "approve", "opinion": "同意",
+                "override_reason": "原微博账号将整合注销"})))
+            .await;
+        assert_eq!(r.json()["state"], "approved", "{}", r.text());
+        let page = app.send(leader.get(&format!("/filings/{id}"))).await.text();
+        assert!(page.contains("原微博账号将整合注销"));
+        // The receivers see the same checks on the filing page.
+        let center = app.browser("center").await;
+        let page = app.send(center.get(&format!("/filings/{id}"))).await.text();
+        assert!(page.contains("同平台重复开设"));
+    }
+);

@@ -331,7 +331,10 @@ async fn every_page_and_api_route_on_the_demo() {
         ("own approve", act(&te, r#"{"action":"approve"}"#)),
         (
             "leader approve",
-            act(&tl, r#"{"action":"approve","opinion":"同意"}"#),
+            act(
+                &tl,
+                r#"{"action":"approve","opinion":"同意","override_reason":"名称开通后统一"}"#,
+            ),
         ),
         ("leader approve again", act(&tl, r#"{"action":"approve"}"#)),
     ] {

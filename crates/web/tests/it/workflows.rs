@@ -50,9 +50,13 @@ both_backends!(opening_flow_through_pages, async |store: Store| {
             .contains("南昌人社B站")
     );
     assert_eq!(
-        app.send(act(&leader, "approve", &[("opinion", "同意")]))
-            .await
-            .status,
+        app.send(act(
+            &leader,
+            "approve",
+            &[("opinion", "同意"), ("override_reason", "名称开通后统一")],
+        ))
+        .await
+        .status,
         StatusCode::SEE_OTHER
     );
     let page = app.send(editor.get(&format!("/filings/{id}"))).await.text();
@@ -160,7 +164,7 @@ both_backends!(workflow_api_and_reminders, async |store: Store| {
             "POST",
             &format!("/api/v1/workflows/{id}/actions"),
             Some(&lt),
-            r#"{"action":"approve"}"#,
+            r#"{"action":"approve","override_reason":"名称开通后统一"}"#,
         ))
         .await;
     assert_eq!(r.json()["state"], "approved");
@@ -234,7 +238,7 @@ both_backends!(the_center_can_order_a_closure, async |store: Store| {
     let leader = app.browser("nc_leader").await;
     let page = app.send(leader.get(&format!("/filings/{id}"))).await.text();
     assert!(page.contains("责令关停注销"));
-    assert!(page.contains("act-approve"));
+    assert!(page.contains("do-approve"));
     // An editor of another city cannot order anything.
     let other = app.browser("jj_editor").await;
     let r = app
@@ -283,9 +287,12 @@ both_backends!(
         let leader = app.browser("nc_leader").await;
         let act = |b: &Browser, f: &[(&str, &str)]| b.post(&format!("/filings/{id}/act"), f);
         assert_eq!(
-            app.send(act(&leader, &[("action", "approve")]))
-                .await
-                .status,
+            app.send(act(
+                &leader,
+                &[("action", "approve"), ("override_reason", "名称开通后统一")],
+            ))
+            .await
+            .status,
             StatusCode::SEE_OTHER
         );
         let r = app
@@ -462,7 +469,10 @@ both_backends!(accepting_twice_says_it_was_done, async |store: Store| {
         )
     };
     for (t, b) in [
-        (&lead, r#"{"action":"approve"}"#),
+        (
+            &lead,
+            r#"{"action":"approve","override_reason":"名称开通后统一"}"#,
+        ),
         (&ed, r#"{"action":"open_account","handle":"nc_tt3"}"#),
         (&ed, r#"{"action":"submit_filing"}"#),
         (&rec, r#"{"action":"accept_filing"}"#),

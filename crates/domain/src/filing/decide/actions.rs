@@ -22,7 +22,26 @@ pub fn decide_approve(
     targets: &[FilingTarget],
     input: &ActInput,
 ) -> Result<Effects, RuleError> {
-    let opinion = gate(ctx, w, targets, Action::Approve, input)?;
+    let mut opinion = gate(ctx, w, targets, Action::Approve, input)?;
+    if !ctx.warnings.is_empty() {
+        let reason = input.override_reason.trim();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            return Err(RuleError::invalid(
+                "override_reason_required",
+                format!(
+                    "该申请有台账检查提示（{}），同意前请说明理由（不超过500字）",
+                    ctx.warnings
+                        .iter()
+                        .map(|k| k.label())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+            ));
+        }
+        // The step carries the reason with the opinion, for the record.
+        let sep = if opinion.is_empty() { "" } else { "；" };
+        opinion = format!("{opinion}{sep}对台账检查提示的说明：{reason}");
+    }
     let mut e = effects(w, Action::Approve, opinion, true)?;
     e.update.approved_on = Some(ctx.today);
     if matches!(w.kind, FilingKind::Open | FilingKind::PersonalOpen) {
@@ -43,7 +62,7 @@ pub fn decide_reject(
 }
 
 /// The planned account an opening application carries.
-fn planned_account(w: &Filing) -> Result<AccountDraft, RuleError> {
+pub fn planned_account(w: &Filing) -> Result<AccountDraft, RuleError> {
     serde_json::from_value::<PlannedAccount>(w.data["account"].clone())
         .map(PlannedAccount::into_draft)
         .map_err(|_| RuleError::conflict("workflow_data", "申请中的账号信息无法读取"))

@@ -35,6 +35,8 @@ pub struct ActInput {
     pub announce_text: String,
     /// Announce or Deregister: the date (default: today).
     pub date: String,
+    /// Approve over registry warnings: why the unit agrees anyway.
+    pub override_reason: String,
 }
 
 /// A change of an account's operators, responsible person or name.
@@ -58,6 +60,9 @@ pub struct ActCtx<'a> {
     pub cal: &'a Calendar,
     /// The configured announcement period before deregistration.
     pub announce_workdays: u32,
+    /// Registry checks of the account the filing concerns (articles 7
+    /// and 8); approving over any of them needs a stated reason.
+    pub warnings: &'a [crate::checks::WarningKind],
 }
 
 /// The route of a filing: the host's org chain (root first) and the

@@ -96,6 +96,7 @@ fn ctx<'a>(p: &'a Principal, cal: &'a Calendar, today: &str) -> ActCtx<'a> {
         today: d(today),
         cal,
         announce_workdays: 3,
+        warnings: &[],
     }
 }
 
@@ -132,6 +133,29 @@ fn approve_sets_the_filing_deadline_across_national_day() {
     let w = workflow(FilingKind::Close, State::Applied);
     let e = decide_approve(&ctx(&l, &cal, "2025-09-26"), &w, &[], &opinion("")).unwrap();
     assert_eq!(e.update.filing_due, None);
+}
+
+#[test]
+fn approving_over_a_registry_warning_needs_a_reason() {
+    use crate::checks::WarningKind;
+    let cal = Calendar::builtin();
+    let (l, w) = (leader(), workflow(FilingKind::Open, State::Applied));
+    let warned = ActCtx {
+        warnings: &[WarningKind::DuplicatePlatform],
+        ..ctx(&l, &cal, "2026-11-20")
+    };
+    let err = decide_approve(&warned, &w, &[], &opinion("同意")).unwrap_err();
+    assert_eq!(err.code(), "override_reason_required");
+    assert!(err.to_string().contains("同平台重复开设"), "{err}");
+    let mut input = opinion("同意");
+    input.override_reason = "原账号将于下月整合注销".into();
+    let e = decide_approve(&warned, &w, &[], &input).unwrap();
+    assert!(
+        e.opinion.contains("原账号将于下月整合注销"),
+        "the step carries it"
+    );
+    // Without warnings no reason is asked.
+    assert!(decide_approve(&ctx(&l, &cal, "2026-11-20"), &w, &[], &opinion("同意")).is_ok());
 }
 
 #[test]
