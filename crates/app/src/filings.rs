@@ -175,6 +175,32 @@ pub async fn registry_checks(store: &Store, w: &Filing) -> StoreResult<Vec<Relat
         .collect())
 }
 
+/// Computes the 待定 deadlines the calendar now covers (after a year's
+/// calendar is loaded; the hourly reminder job calls it too). Returns how
+/// many were set.
+pub async fn fill_waiting_deadlines(store: &Store, cal: &Calendar) -> StoreResult<usize> {
+    let mut n = 0;
+    for (id, from) in store.deadlines_waiting().await? {
+        if let Ok(filing::Deadline { due: Some(due), .. }) = filing::deadline(cal, from)
+            && store.set_waiting_deadline(id, due).await?
+        {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// The calendar years that 待定 deadlines wait for, with how many each.
+pub async fn years_awaited(store: &Store, cal: &Calendar) -> StoreResult<Vec<(i32, usize)>> {
+    let mut years: std::collections::BTreeMap<i32, usize> = Default::default();
+    for (_, from) in store.deadlines_waiting().await? {
+        if let Some(y) = filing::missing_calendar_year(cal, from) {
+            *years.entry(y).or_default() += 1;
+        }
+    }
+    Ok(years.into_iter().collect())
+}
+
 /// The actions `p` may take on `w` right now.
 pub async fn allowed_actions(store: &Store, p: &Principal, w: &Filing) -> StoreResult<Vec<Action>> {
     let targets = store.filing_targets(w.id).await?;

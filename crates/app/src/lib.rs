@@ -4,6 +4,7 @@
 //! call these same functions, so a rule is applied the same way whatever
 //! the door.
 
+pub mod calendar;
 pub mod filings;
 pub mod registry;
 

@@ -139,6 +139,21 @@ impl YearFile {
     }
 }
 
+/// The year whose calendar is due and missing on `today`: this year's
+/// always, next year's from 1 November (the State Council publishes the
+/// next year's holidays in the autumn; deadlines late in December count
+/// into it).
+pub fn year_missing(cal: &Calendar, today: NaiveDate) -> Option<i32> {
+    let y = today.year();
+    if !cal.has_year(y) {
+        Some(y)
+    } else if today.month() >= 11 && !cal.has_year(y + 1) {
+        Some(y + 1)
+    } else {
+        None
+    }
+}
+
 pub fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
 }

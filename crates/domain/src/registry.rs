@@ -11,7 +11,7 @@
 use crate::account::{AccountInput, AccountRecord, AccountStatus, field_label};
 use crate::calendar::Calendar;
 use crate::error::{RuleError, ValidationErrors};
-use crate::filing::{FILING_WORKDAYS, FilingKind, NewFiling, filing_due, initial_state};
+use crate::filing::{FilingKind, NewFiling, deadline, initial_state};
 use crate::ids::{AccountId, OrgId};
 use crate::platform::Platform;
 use chrono::NaiveDate;
@@ -183,7 +183,7 @@ pub fn decide_register_existing(
     }
     let reason = check_reason(reason)?;
     check_handle_free(input.platform, &input.handle, None, holder)?;
-    let due = filing_due(cal, today, FILING_WORKDAYS).ok();
+    let due = deadline(cal, today)?;
     Ok(NewFiling {
         kind: FilingKind::Backfill,
         state: initial_state(FilingKind::Backfill),
@@ -198,7 +198,7 @@ pub fn decide_register_existing(
         ),
         data: serde_json::json!({"reason": reason}),
         event_on: Some(today),
-        filing_due: due,
+        deadline: Some(due),
     })
 }
 

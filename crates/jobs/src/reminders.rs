@@ -50,9 +50,17 @@ pub fn reminders(
 }
 
 pub async fn run_once(ctx: &JobCtx, now: DateTime<Utc>) -> Result<Outcome, StoreError> {
+    // Deadlines that waited for a year's calendar first (it may have been
+    // loaded by another instance or straight into the database).
+    let cal = ctx.store.calendar().await?;
+    let filled = govmedia_app::filings::fill_waiting_deadlines(&ctx.store, &cal).await?;
     let created = raise(&ctx.store, china_date(now)).await?;
     Ok(Outcome {
-        summary: format!("新提醒 {created} 条"),
+        summary: if filled > 0 {
+            format!("新提醒 {created} 条；补算待定期限 {filled} 个")
+        } else {
+            format!("新提醒 {created} 条")
+        },
     })
 }
 

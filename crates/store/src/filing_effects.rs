@@ -8,6 +8,7 @@ use crate::db::{Store, WriteTx};
 use crate::error::{StoreError, StoreResult};
 use crate::orgs::Actor;
 use crate::sql::Sql;
+use chrono::NaiveDate;
 use govmedia_domain::FilingId;
 use govmedia_domain::account::{AccountInput, AccountStatus};
 use govmedia_domain::filing::{
@@ -51,8 +52,8 @@ pub(crate) async fn insert_workflow(
         .user_id
         .ok_or_else(|| StoreError::Other("workflow without applicant".into()))?;
     let id: i64 = sqlx::query(
-        "INSERT INTO workflows (kind, state, host_org_id, account_id, survivor_account_id, applicant_id, title, data, event_on, filing_due, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+        "INSERT INTO workflows (kind, state, host_org_id, account_id, survivor_account_id, applicant_id, title, data, event_on, filing_due, created_at, updated_at, due_from)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id",
     )
     .bind(w.kind.code())
     .bind(w.state.code())
@@ -63,8 +64,9 @@ pub(crate) async fn insert_workflow(
     .bind(&w.title)
     .bind(w.data.to_string())
     .bind(w.event_on.map(|d| d.to_string()))
-    .bind(w.filing_due.map(|d| d.to_string()))
+    .bind(w.deadline.and_then(|d| d.due).map(|d| d.to_string()))
     .bind(now)
+    .bind(w.deadline.map(|d| d.from.to_string()))
     .fetch_one(tx.conn())
     .await?
     .try_get(0)?;
@@ -126,6 +128,24 @@ impl Store {
         Ok(id)
     }
 
+    /// Sets a 待定 deadline once the calendar covers it. Only a deadline
+    /// still waiting is written, so a concurrent action is never undone.
+    pub async fn set_waiting_deadline(&self, id: FilingId, due: NaiveDate) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let now = tx.now.timestamp();
+        let n = sqlx::query(
+            "UPDATE workflows SET filing_due = $1, updated_at = $2 WHERE id = $3 AND filing_due IS NULL AND due_from IS NOT NULL",
+        )
+        .bind(due.to_string())
+        .bind(now)
+        .bind(id.0)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(n > 0)
+    }
+
     /// Applies a decided action to `w`, guarded by the version it was
     /// decided on, with its step and audit entry. Returns the new state.
     pub async fn apply_workflow_effects(
@@ -161,8 +181,9 @@ impl Store {
         if let Some(d) = u.approved_on {
             q.push(", approved_on = ").bind(d.to_string());
         }
-        if let Some(d) = u.filing_due {
-            q.push(", filing_due = ").bind(d.to_string());
+        if let Some(d) = u.deadline {
+            q.push(", due_from = ").bind(d.from.to_string());
+            q.push(", filing_due = ").bind(d.due.map(|x| x.to_string()));
         }
         if let Some((on, text, days)) = &u.announced {
             q.push(", announced_on = ").bind(on.to_string());

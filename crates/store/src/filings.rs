@@ -16,7 +16,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
 
-pub(crate) const COLUMNS: &str = "w.id, w.kind, w.state, w.host_org_id, o.name AS host_org_name, o.path AS host_org_path, w.account_id, a.name AS account_name, w.survivor_account_id, w.applicant_id, u.display_name AS applicant_name, w.title, w.data, w.approved_on, w.event_on, w.announced_on, w.announce_text, w.announce_workdays, w.filing_due, w.filed_at, w.finished_at, w.version, w.created_at, w.updated_at";
+pub(crate) const COLUMNS: &str = "w.id, w.kind, w.state, w.host_org_id, o.name AS host_org_name, o.path AS host_org_path, w.account_id, a.name AS account_name, w.survivor_account_id, w.applicant_id, u.display_name AS applicant_name, w.title, w.data, w.approved_on, w.event_on, w.announced_on, w.announce_text, w.announce_workdays, w.filing_due, w.due_from, w.filed_at, w.finished_at, w.version, w.created_at, w.updated_at";
 
 pub(crate) const FROM: &str = " FROM workflows w JOIN orgs o ON o.id = w.host_org_id JOIN users u ON u.id = w.applicant_id LEFT JOIN accounts a ON a.id = w.account_id";
 
@@ -70,6 +70,7 @@ pub(crate) fn from_row(r: &AnyRow) -> Result<Filing, sqlx::Error> {
         announce_text: r.try_get("announce_text")?,
         announce_workdays: u32::try_from(r.try_get::<i64, _>("announce_workdays")?).unwrap_or(0),
         filing_due: date(r, "filing_due")?,
+        due_from: date(r, "due_from")?,
         filed_at: r.try_get("filed_at")?,
         finished_at: r.try_get("finished_at")?,
         version: r.try_get("version")?,
@@ -144,6 +145,22 @@ impl Store {
     }
 
     /// One workflow if its host org lies within `scope`.
+    /// Filings to be submitted whose deadline is 待定: it counts from a day
+    /// whose five working days run into a year without a calendar. Every
+    /// scope: the calendar manager resolves them for all.
+    pub async fn deadlines_waiting(&self) -> StoreResult<Vec<(FilingId, NaiveDate)>> {
+        let mut q = Sql::new("SELECT w.id, w.due_from FROM workflows w WHERE w.state IN (");
+        q.bind_list(State::FILING_PENDING.iter().map(|s| s.code()));
+        q.push(") AND w.filing_due IS NULL AND w.due_from IS NOT NULL ORDER BY w.id");
+        let mut out = Vec::new();
+        for r in q.query()?.fetch_all(&self.pool).await? {
+            if let Some(from) = date(&r, "due_from")? {
+                out.push((FilingId(r.try_get("id")?), from));
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn workflow(&self, scope: &Scope, id: FilingId) -> StoreResult<Filing> {
         let mut q = Sql::new(&format!("SELECT {COLUMNS}{FROM} WHERE w.id = "));
         q.bind(id.0);

@@ -37,6 +37,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_registry_integrity.sql"),
         postgres: include_str!("../migrations/postgres/0005_registry_integrity.sql"),
     },
+    Migration {
+        version: "0006_pending_deadlines",
+        sqlite: include_str!("../migrations/sqlite/0006_pending_deadlines.sql"),
+        postgres: include_str!("../migrations/postgres/0006_pending_deadlines.sql"),
+    },
 ];
 
 /// Key of the PostgreSQL advisory lock that serializes migrations across

@@ -19,6 +19,7 @@ pub struct Ctx {
     pub can_audit: bool,
     pub can_tokens: bool,
     pub can_jobs: bool,
+    pub can_calendar: bool,
 }
 
 impl Ctx {
@@ -42,6 +43,7 @@ impl Ctx {
             can_audit: s.can(Permission::AuditRead),
             can_tokens: s.can(Permission::TokenManage),
             can_jobs: s.can(Permission::JobsRead),
+            can_calendar: s.can(Permission::CalendarManage),
         }
     }
 
@@ -65,6 +67,32 @@ impl Ctx {
         }
         .into();
         self
+    }
+}
+
+/// The notice about missing calendar years (empty when none is missing):
+/// calendar managers are asked to load them, everyone else is told why a
+/// deadline reads 待定.
+pub fn calendar_gap_notice(g: &govmedia_app::calendar::CalendarGaps, manager: bool) -> String {
+    if g.is_empty() {
+        return String::new();
+    }
+    let years = g
+        .years()
+        .iter()
+        .map(|y| format!("{y}年"))
+        .collect::<Vec<_>>()
+        .join("、");
+    let waiting = match g.waiting() {
+        0 => String::new(),
+        n => format!("，{n}个备案期限暂显示为待定"),
+    };
+    if manager {
+        format!(
+            "{years}法定节假日安排尚未录入{waiting}。请按国务院办公厅通知录入（法定工作日历 › 录入年度安排），录入后期限自动计算。"
+        )
+    } else {
+        format!("{years}法定节假日安排尚未录入{waiting}；日历管理员录入后自动计算。")
     }
 }
 

@@ -350,3 +350,16 @@ mod props {
         }
     }
 }
+
+#[test]
+fn next_years_calendar_is_asked_for_from_november() {
+    let cal = Calendar::builtin();
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!(year_missing(&cal, d("2026-10-31")), None);
+    assert_eq!(year_missing(&cal, d("2026-11-01")), Some(2027));
+    assert_eq!(
+        year_missing(&cal, d("2027-01-04")),
+        Some(2027),
+        "this year, always"
+    );
+}

@@ -383,6 +383,34 @@ pub fn filing_due(cal: &Calendar, event: NaiveDate, days: u32) -> Result<NaiveDa
     cal.add_workdays(event, days).map_err(FilingError::Calendar)
 }
 
+/// A filing deadline: the day it counts from, and the day it falls on when
+/// the statutory calendar covers it. `due` is `None` (shown as 待定) while
+/// a year the count runs into has no calendar; it is filled in when that
+/// year is loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline {
+    pub from: NaiveDate,
+    pub due: Option<NaiveDate>,
+}
+
+/// The deadline `FILING_WORKDAYS` working days from `from`, pending when
+/// the calendar lacks a year (never an error for that reason).
+pub fn deadline(cal: &Calendar, from: NaiveDate) -> Result<Deadline, FilingError> {
+    match filing_due(cal, from, FILING_WORKDAYS) {
+        Ok(d) => Ok(Deadline { from, due: Some(d) }),
+        Err(FilingError::Calendar(CalendarError::NoData(_))) => Ok(Deadline { from, due: None }),
+        Err(e) => Err(e),
+    }
+}
+
+/// The year whose calendar a deadline counted from `from` waits for, if any.
+pub fn missing_calendar_year(cal: &Calendar, from: NaiveDate) -> Option<i32> {
+    match cal.add_workdays(from, FILING_WORKDAYS) {
+        Err(CalendarError::NoData(y)) => Some(y),
+        _ => None,
+    }
+}
+
 /// Earliest deregistration date after an announcement with a period of
 /// `period` working days (0: the same day).
 pub fn earliest_deregistration(

@@ -30,6 +30,9 @@ pub struct Filing {
     pub announce_text: String,
     pub announce_workdays: u32,
     pub filing_due: Option<NaiveDate>,
+    /// The day the filing deadline counts from (kept so a deadline waiting
+    /// for next year's calendar can be computed once it is loaded).
+    pub due_from: Option<NaiveDate>,
     pub filed_at: Option<i64>,
     pub finished_at: Option<i64>,
     pub version: i64,
@@ -45,6 +48,16 @@ impl Filing {
     /// Whether the filing is still to be submitted (the deadline runs).
     pub fn filing_pending(&self) -> bool {
         self.state.filing_pending() && self.filing_due.is_some()
+    }
+
+    /// The year whose statutory calendar the deadline waits for: the
+    /// filing is due but its date cannot be computed yet (待定).
+    pub fn deadline_waits_for(&self, cal: &crate::calendar::Calendar) -> Option<i32> {
+        if !self.state.filing_pending() || self.filing_due.is_some() {
+            return None;
+        }
+        self.due_from
+            .and_then(|from| super::model::missing_calendar_year(cal, from))
     }
 
     /// Overdue on `today`: the deadline has passed with the filing still to

@@ -153,6 +153,6 @@ fn back_entry_states_a_reason_and_files() {
     assert_eq!(f.kind, FilingKind::Backfill);
     assert_eq!(f.state, crate::filing::State::Recorded);
     // Five working days across the National Day holiday (10-10 is worked).
-    assert_eq!(f.filing_due, Some(d("2026-10-12")));
+    assert_eq!(f.deadline.and_then(|x| x.due), Some(d("2026-10-12")));
     assert_eq!(f.event_on, Some(today));
 }

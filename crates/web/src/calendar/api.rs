@@ -105,7 +105,7 @@ async fn load_year(
         ));
     }
     f.validate().map_err(calendar_error)?;
-    state.store.calendar_load_year(&s.actor(), &f).await?;
+    govmedia_app::calendar::load_year(&state.store, &s.actor(), &f).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -21,6 +21,8 @@ pub struct Cell {
     pub day: u32,
     pub class: &'static str,
     pub label: String,
+    /// The cell is today (China time): highlighted.
+    pub today: bool,
 }
 
 #[derive(Template)]
@@ -41,6 +43,8 @@ struct CalendarPage {
     calc_result: String,
     error: String,
     can_manage: bool,
+    /// Years missing from the calendar, said to everyone who looks.
+    gap: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -52,13 +56,14 @@ pub struct CalendarQuery {
 }
 
 /// Cells of a month grid, weeks starting on Monday.
-pub fn month_grid(cal: &Calendar, first: NaiveDate) -> Vec<Vec<Cell>> {
+pub fn month_grid(cal: &Calendar, first: NaiveDate, today: NaiveDate) -> Vec<Vec<Cell>> {
     let mut weeks = Vec::new();
     let mut week: Vec<Cell> = (0..first.weekday().num_days_from_monday())
         .map(|_| Cell {
             day: 0,
             class: "empty",
             label: String::new(),
+            today: false,
         })
         .collect();
     let mut d = first;
@@ -74,6 +79,7 @@ pub fn month_grid(cal: &Calendar, first: NaiveDate) -> Vec<Vec<Cell>> {
             day: d.day(),
             class,
             label,
+            today: d == today,
         });
         if week.len() == 7 {
             weeks.push(std::mem::take(&mut week));
@@ -89,6 +95,7 @@ pub fn month_grid(cal: &Calendar, first: NaiveDate) -> Vec<Vec<Cell>> {
                 day: 0,
                 class: "empty",
                 label: String::new(),
+                today: false,
             });
         }
         weeks.push(week);
@@ -168,7 +175,11 @@ async fn page(
         next,
         has_data: cal.has_year(first.year()),
         source,
-        weeks: month_grid(&cal, first),
+        weeks: month_grid(&cal, first, state.today()),
+        gap: crate::layout::calendar_gap_notice(
+            &govmedia_app::calendar::gaps(&state.store, state.today()).await?,
+            s.can(Permission::CalendarManage),
+        ),
         calc_from: q.from,
         calc_n: q.n,
         calc_result,
@@ -251,13 +262,11 @@ async fn upload(
             .await;
         }
     };
-    match state
-        .store
-        .calendar_load_year(&s.actor(), &f)
+    match govmedia_app::calendar::load_year(&state.store, &s.actor(), &f)
         .await
         .map_err(FormError::from)
     {
-        Ok(()) => Ok(Redirect::to(&format!("/calendar?month={}-01", f.year)).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/calendar?month={}-01", f.year)).into_response()),
         Err(FormError::Message { message, .. }) => {
             page(
                 &state,

@@ -129,6 +129,8 @@ struct TodoPage {
     ctx: Ctx,
     rows: Vec<TodoRow>,
     notes: Vec<String>,
+    /// For calendar managers: the years to load (year, 待定 deadlines).
+    calendar_years: Vec<(i32, usize)>,
 }
 
 async fn todo(State(state): State<AppState>, PageUser(s): PageUser) -> PageResult<Response> {
@@ -162,11 +164,24 @@ async fn todo(State(state): State<AppState>, PageUser(s): PageUser) -> PageResul
         .into_iter()
         .map(|n| n.message)
         .collect();
+    let calendar_years = if s.can(Permission::CalendarManage) {
+        let g = govmedia_app::calendar::gaps(&state.store, today).await?;
+        g.years()
+            .into_iter()
+            .map(|y| {
+                let n = g.awaited.iter().find(|a| a.0 == y).map_or(0, |a| a.1);
+                (y, n)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     render(&TodoPage {
         title: "我的待办",
         ctx: Ctx::new(&s, "todo").crumb("我的待办", ""),
         rows,
         notes,
+        calendar_years,
     })
 }
 

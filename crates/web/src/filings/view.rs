@@ -6,6 +6,9 @@ use govmedia_domain::filing::{Filing, State as WfState, Urgency, urgency};
 
 /// Due-date text and urgency class of a workflow whose filing is pending.
 pub fn due_info(cal: &Calendar, today: NaiveDate, w: &Filing) -> (String, Urgency) {
+    if let Some(y) = w.deadline_waits_for(cal) {
+        return (format!("待定（缺少{y}年日历）"), Urgency::Normal);
+    }
     match w.due_date() {
         Some(due) if w.filing_pending() => {
             let u = urgency(cal, today, due);

@@ -12,6 +12,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
+use govmedia_domain::account::AccountStatus;
 use govmedia_domain::auth::Permission;
 use govmedia_domain::checks::WarningKind;
 use govmedia_domain::platform::Platform;
@@ -23,9 +24,13 @@ struct HomePage {
     title: &'static str,
     ctx: Ctx,
     total: i64,
-    active: i64,
-    closed: i64,
+    /// (status code, label, count) for every status: the cards add up.
+    statuses: Vec<(&'static str, &'static str, i64)>,
     warned: usize,
+    /// What the user can act on now (我的待办).
+    todo: usize,
+    /// Missing calendar years, if any.
+    gap: String,
     warnings: Vec<(&'static str, &'static str, usize)>,
     chart: String,
 }
@@ -102,9 +107,18 @@ async fn home(
         title: "首页",
         ctx: Ctx::new(&s, "home").notice(q.notice.as_deref()),
         total,
-        active: count("active"),
-        closed: count("closed"),
+        statuses: AccountStatus::ALL
+            .into_iter()
+            .map(|st| (st.code(), st.label(), count(st.code())))
+            .collect(),
         warned: warned_accounts.len(),
+        todo: govmedia_app::filings::todo(&state.store, &s.principal)
+            .await?
+            .len(),
+        gap: crate::layout::calendar_gap_notice(
+            &govmedia_app::calendar::gaps(&state.store, state.today()).await?,
+            s.can(Permission::CalendarManage),
+        ),
         warnings,
         chart: bar_chart(&rows),
     })

@@ -164,3 +164,87 @@ both_backends!(calendar_page_and_api, async |store: Store| {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 });
+
+// A deadline that counts into a year whose holidays are not loaded is
+// 待定, never an error: the approval goes through, the page says which
+// year is missing, the calendar manager gets a to-do, and loading the
+// year computes the date.
+both_backends!(
+    a_deadline_in_a_missing_year_is_pending_with_a_todo,
+    async |store: Store| {
+        use govmedia_domain::clock::FixedClock;
+        use std::sync::Arc;
+        let clock = Arc::new(FixedClock::at_china_noon(
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 28).unwrap(),
+        ));
+        let app = app(store.with_clock(clock)).await;
+        let nc = org_id(&app.store, NC).await;
+        let t = app.token("nc_editor").await;
+        let r = app
+            .send(json_req(
+                "POST",
+                "/api/v1/filings",
+                Some(&t),
+                &serde_json::json!({"kind": "open", "platform": "toutiao", "name": "南昌人社",
+                    "host_org_id": nc, "responsible_person": "王磊"})
+                .to_string(),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let id = r.json()["id"].as_i64().unwrap();
+        let lt = app.token("nc_leader").await;
+        let r = app
+            .send(json_req(
+                "POST",
+                &format!("/api/v1/filings/{id}/actions"),
+                Some(&lt),
+                r#"{"action":"approve","override_reason":"已核实"}"#,
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let editor = app.browser("nc_editor").await;
+        let page = app.send(editor.get(&format!("/filings/{id}"))).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.text().contains("待定（缺少2027年日历）"),
+            "{}",
+            page.text()
+        );
+        let todo = app.send(editor.get("/todo")).await.text();
+        assert!(todo.contains("待定（缺少2027年日历）"));
+        assert!(
+            !todo.contains("录入2027年"),
+            "only calendar managers are asked"
+        );
+        // The calendar manager is asked, on 我的待办, 首页 and the calendar.
+        let center = app.browser("center").await;
+        let todo = app.send(center.get("/todo")).await.text();
+        assert!(todo.contains("录入2027年法定节假日安排"), "{todo}");
+        assert!(todo.contains("个备案期限待定"), "with how many wait");
+        let home = app.send(center.get("/")).await.text();
+        assert!(home.contains("id=\"calendar-gap\"") && home.contains("2027年"));
+        let cal = app.send(center.get("/calendar?month=2026-12")).await.text();
+        assert!(cal.contains("id=\"calendar-gap\""));
+        assert!(cal.contains("id=\"today\""), "today is highlighted");
+        // Loading 2027 computes the deadline.
+        let ct = app.token("center").await;
+        let body =
+            r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#;
+        let r = app
+            .send(json_req(
+                "PUT",
+                "/api/v1/calendar/years/2027",
+                Some(&ct),
+                body,
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+        let w = app
+            .get_api(&t, &format!("/api/v1/filings/{id}"))
+            .await
+            .json();
+        assert_eq!(w["workflow"]["filing_due"], "2027-01-05", "{w}");
+        let page = app.send(editor.get(&format!("/filings/{id}"))).await.text();
+        assert!(!page.contains("待定"));
+    }
+);

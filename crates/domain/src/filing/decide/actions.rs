@@ -7,8 +7,7 @@ use super::{
 use crate::account::{AccountDraft, AccountStatus};
 use crate::error::RuleError;
 use crate::filing::model::{
-    Action, FILING_WORKDAYS, FilingError, FilingKind, TargetStatus, earliest_deregistration,
-    filing_due,
+    Action, FilingError, FilingKind, TargetStatus, deadline, earliest_deregistration,
 };
 use crate::filing::record::{Filing, FilingTarget};
 use crate::filing::routing::{filing_targets, receiving_orgs};
@@ -45,7 +44,7 @@ pub fn decide_approve(
     let mut e = effects(w, Action::Approve, opinion, true)?;
     e.update.approved_on = Some(ctx.today);
     if matches!(w.kind, FilingKind::Open | FilingKind::PersonalOpen) {
-        e.update.filing_due = Some(filing_due(ctx.cal, ctx.today, FILING_WORKDAYS)?);
+        e.update.deadline = Some(deadline(ctx.cal, ctx.today)?);
     }
     Ok(e)
 }
@@ -132,7 +131,7 @@ pub fn decide_deregister(
     }
     let mut e = effects(w, Action::Deregister, opinion, true)?;
     e.update.event_on = Some(on);
-    e.update.filing_due = Some(filing_due(ctx.cal, on, FILING_WORKDAYS)?);
+    e.update.deadline = Some(deadline(ctx.cal, on)?);
     e.close_account = w.account_id.map(|account| ClosedAccount {
         account,
         merged_into: w.survivor_account_id,
@@ -216,7 +215,7 @@ pub fn decide_answer_filing(
     if action == Action::ReturnFiling {
         // The corrected filing is due within the same number of working
         // days after the return.
-        e.update.filing_due = Some(filing_due(ctx.cal, ctx.today, FILING_WORKDAYS)?);
+        e.update.deadline = Some(deadline(ctx.cal, ctx.today)?);
     }
     Ok(e)
 }

@@ -6,7 +6,7 @@ use crate::account::{AccountDraft, AccountInput, AccountRecord, AccountStatus};
 use crate::auth::{Permission, Principal, Role};
 use crate::calendar::Calendar;
 use crate::error::RuleError;
-use crate::filing::model::{FILING_WORKDAYS, FilingKind, filing_due, initial_state};
+use crate::filing::model::{FilingKind, deadline, initial_state};
 use crate::ids::OrgId;
 use chrono::NaiveDate;
 
@@ -42,7 +42,7 @@ pub fn decide_apply_open(
         title: format!("{}{}“{}”", kind.label(), input.platform.label(), input.name),
         data: serde_json::json!({"account": input}),
         event_on: None,
-        filing_due: None,
+        deadline: None,
     })
 }
 
@@ -148,7 +148,7 @@ pub fn decide_apply_close(
         ),
         data: serde_json::json!({"reason": reason.trim(), "ordered_by_center": ordered}),
         event_on: None,
-        filing_due: None,
+        deadline: None,
     })
 }
 
@@ -169,7 +169,7 @@ pub fn decide_record_change(
         return Err(forbidden());
     }
     let changed_on = parse_past_date(&c.changed_on, today, "变更日期")?;
-    let due = filing_due(cal, changed_on, FILING_WORKDAYS)?;
+    let due = deadline(cal, changed_on)?;
     let pick = |new: &str, old: &str| {
         if new.trim().is_empty() {
             old.to_string()
@@ -217,7 +217,7 @@ pub fn decide_record_change(
             "before": {"name": a.name, "responsible_person": a.responsible_person, "operators": a.operators, "vendor_name": a.vendor_name},
             "after": {"name": input.name, "responsible_person": input.responsible_person, "operators": input.operators, "vendor_name": input.vendor_name}}),
         event_on: Some(changed_on),
-        filing_due: Some(due),
+        deadline: Some(due),
     };
     Ok((input, workflow))
 }

@@ -102,7 +102,8 @@ pub struct ClosedAccount {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FilingUpdate {
     pub approved_on: Option<NaiveDate>,
-    pub filing_due: Option<NaiveDate>,
+    /// A new filing deadline (its start and, when computable, its date).
+    pub deadline: Option<super::model::Deadline>,
     /// Date, text and period of the announcement.
     pub announced: Option<(NaiveDate, String, u32)>,
     pub event_on: Option<NaiveDate>,
@@ -138,7 +139,7 @@ pub struct NewFiling {
     pub title: String,
     pub data: serde_json::Value,
     pub event_on: Option<NaiveDate>,
-    pub filing_due: Option<NaiveDate>,
+    pub deadline: Option<super::model::Deadline>,
 }
 
 pub(crate) fn forbidden() -> RuleError {

@@ -71,6 +71,7 @@ fn workflow(kind: FilingKind, state: State) -> Filing {
         announce_text: String::new(),
         announce_workdays: 0,
         filing_due: None,
+        due_from: None,
         filed_at: None,
         finished_at: None,
         version: 1,
@@ -121,18 +122,39 @@ fn opinion(s: &str) -> ActInput {
 }
 
 #[test]
+fn a_deadline_in_a_year_without_calendar_is_pending_not_an_error() {
+    // The shipped calendar ends with 2026: approving on 2026-12-28 counts
+    // into 2027, whose holidays are not loaded yet.
+    let cal = Calendar::builtin();
+    let (l, w) = (leader(), workflow(FilingKind::Open, State::Applied));
+    let e = decide_approve(&ctx(&l, &cal, "2026-12-28"), &w, &[], &opinion("同意")).unwrap();
+    let dl = e.update.deadline.unwrap();
+    assert_eq!((dl.from, dl.due), (d("2026-12-28"), None));
+    let waiting = Filing {
+        state: State::Approved,
+        due_from: Some(dl.from),
+        ..w
+    };
+    assert_eq!(waiting.deadline_waits_for(&cal), Some(2027));
+    assert!(
+        !waiting.overdue_on(d("2027-06-01")),
+        "never overdue while 待定"
+    );
+}
+
+#[test]
 fn approve_sets_the_filing_deadline_across_national_day() {
     let cal = Calendar::builtin();
     let (l, w) = (leader(), workflow(FilingKind::Open, State::Applied));
     let e = decide_approve(&ctx(&l, &cal, "2025-09-26"), &w, &[], &opinion("同意")).unwrap();
     assert_eq!(e.to, State::Approved);
     assert_eq!(e.update.approved_on, Some(d("2025-09-26")));
-    assert_eq!(e.update.filing_due, Some(d("2025-10-10")));
+    assert_eq!(e.update.deadline.and_then(|x| x.due), Some(d("2025-10-10")));
     assert_eq!(e.opinion, "同意");
     // A closure's approval starts no deadline: deregistration does.
     let w = workflow(FilingKind::Close, State::Applied);
     let e = decide_approve(&ctx(&l, &cal, "2025-09-26"), &w, &[], &opinion("")).unwrap();
-    assert_eq!(e.update.filing_due, None);
+    assert_eq!(e.update.deadline.and_then(|x| x.due), None);
 }
 
 #[test]
@@ -272,7 +294,10 @@ fn announcement_and_deregistration_respect_the_period() {
     let eff =
         decide_deregister(&ctx(&e, &cal, "2025-09-30"), &w, &[], &ActInput::default()).unwrap();
     assert_eq!(eff.update.event_on, Some(d("2025-09-30")));
-    assert_eq!(eff.update.filing_due, Some(d("2025-10-14")));
+    assert_eq!(
+        eff.update.deadline.and_then(|x| x.due),
+        Some(d("2025-10-14"))
+    );
     assert_eq!(
         eff.close_account,
         Some(ClosedAccount {
@@ -409,7 +434,10 @@ fn a_return_needs_a_reason_and_restarts_the_deadline() {
     )
     .unwrap();
     assert_eq!(eff.to, State::Returned);
-    assert_eq!(eff.update.filing_due, Some(d("2025-10-10")));
+    assert_eq!(
+        eff.update.deadline.and_then(|x| x.due),
+        Some(d("2025-10-10"))
+    );
 }
 
 #[test]
@@ -583,7 +611,7 @@ fn a_change_is_recorded_with_its_deadline() {
     c.responsible_person = "李明".into();
     let (input, w) = decide_record_change(&editor(), &a, &c, d("2025-09-29"), &cal).unwrap();
     assert_eq!(input.responsible_person, "李明");
-    assert_eq!(w.filing_due, Some(d("2025-10-10")));
+    assert_eq!(w.deadline.and_then(|x| x.due), Some(d("2025-10-10")));
     assert_eq!(w.state, State::Recorded);
     assert_eq!(w.data["changed"], serde_json::json!(["responsible_person"]));
     c.changed_on = "2025-09-30".into();
