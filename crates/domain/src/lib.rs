@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod audit_labels;
 pub mod auth;
 pub mod calendar;
 pub mod checks;

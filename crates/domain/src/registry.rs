@@ -191,10 +191,10 @@ pub fn decide_register_existing(
         account: None,
         survivor: None,
         title: format!(
-            "{}{}“{}”",
+            "{}{}{}",
             FilingKind::Backfill.label(),
             input.platform.label(),
-            input.name
+            crate::text::quoted(&input.name)
         ),
         data: serde_json::json!({"reason": reason}),
         event_on: Some(today),

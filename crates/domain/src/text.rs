@@ -78,9 +78,28 @@ pub fn has_control_chars(s: &str) -> bool {
         .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
 }
 
+/// `s` in Chinese quotation marks, with quotes inside it turned into
+/// single ones, so quotes nest as “……‘……’……”.
+pub fn quoted(s: &str) -> String {
+    let inner: String = s
+        .chars()
+        .map(|c| match c {
+            '“' => '‘',
+            '”' => '’',
+            c => c,
+        })
+        .collect();
+    format!("“{inner}”")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotes_nest() {
+        assert_eq!(quoted("开设微博“南昌人社”"), "“开设微博‘南昌人社’”");
+    }
 
     #[test]
     fn folds_width_and_space() {

@@ -9,6 +9,7 @@ use govmedia_domain::auth::{Permission, Principal, Scope};
 use govmedia_domain::calendar::Calendar;
 use govmedia_domain::clock::china_date;
 use govmedia_domain::filing::{Filing, Urgency, urgency};
+use govmedia_domain::text::quoted;
 use govmedia_store::StoreError;
 use govmedia_store::filings::FilingFilter;
 use govmedia_store::notifications::NewNotification;
@@ -26,11 +27,11 @@ pub fn reminders(
         let (kind, message) = match urgency(cal, today, due) {
             Urgency::Overdue => (
                 "overdue",
-                format!("“{}”的备案已于 {due} 逾期，请尽快报送", w.title),
+                format!("{}的备案已于 {due} 逾期，请尽快报送", quoted(&w.title)),
             ),
             Urgency::DueSoon => (
                 "due_soon",
-                format!("“{}”最迟须于 {due}（含当日）报送备案", w.title),
+                format!("{}最迟须于 {due}（含当日）报送备案", quoted(&w.title)),
             ),
             Urgency::Normal => continue,
         };

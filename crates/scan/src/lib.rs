@@ -21,9 +21,11 @@ mod rules;
 pub mod scanner;
 mod secret;
 pub mod shared;
+pub mod verdict;
 
 pub use finding::{Finding, Kind, Rule, Severity, line_col};
 pub use lexicon::{Entry, LexiconError, parse_lexicon};
 pub use mask::mask;
 pub use scanner::{MAX_TEXT_BYTES, ScanOptions, Scanner, ScannerConfig, Tally};
 pub use shared::SharedScanner;
+pub use verdict::{Verdict, detector_label, merge_overlaps};

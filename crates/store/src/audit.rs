@@ -160,6 +160,25 @@ pub struct VerifyReport {
 }
 
 impl Store {
+    /// Display names of the users with these usernames (for showing who
+    /// acted; usernames stay in the tooltip).
+    pub async fn display_names(
+        &self,
+        usernames: &[String],
+    ) -> StoreResult<std::collections::HashMap<String, String>> {
+        let mut out = std::collections::HashMap::new();
+        if usernames.is_empty() {
+            return Ok(out);
+        }
+        let mut q = Sql::new("SELECT username, display_name FROM users WHERE username IN (");
+        q.bind_list(usernames.iter().cloned());
+        q.push(")");
+        for r in q.query()?.fetch_all(&self.pool).await? {
+            out.insert(r.try_get(0)?, r.try_get(1)?);
+        }
+        Ok(out)
+    }
+
     /// Records one entry in a transaction of its own (logins, exports and
     /// other events that change nothing else).
     pub async fn audit(&self, e: NewAudit) -> StoreResult<i64> {

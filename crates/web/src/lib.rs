@@ -5,6 +5,7 @@
 
 // Shared by every feature.
 pub mod assets;
+pub mod badge;
 pub mod config;
 pub mod csrf;
 pub mod error;

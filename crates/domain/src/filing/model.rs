@@ -245,6 +245,19 @@ impl Action {
             Action::ReturnFiling => "退回备案",
         }
     }
+    /// What a step of this action achieved, for handling records.
+    pub fn result_label(self) -> &'static str {
+        match self {
+            Action::Approve => "已批准",
+            Action::Reject => "未批准",
+            Action::OpenAccount => "账号已开通",
+            Action::Announce => "已发布公告",
+            Action::Deregister => "已在平台注销",
+            Action::SubmitFiling => "备案已报送",
+            Action::AcceptFiling => "备案已接收",
+            Action::ReturnFiling => "备案被退回",
+        }
+    }
     pub fn parse(s: &str) -> Option<Action> {
         Action::ALL.into_iter().find(|k| k.code() == s.trim())
     }

@@ -1,3 +1,4 @@
 //! The audit log (审计日志).
 
 pub mod pages;
+pub mod view;

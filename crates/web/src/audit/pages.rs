@@ -1,5 +1,6 @@
 //! The audit log search page.
 
+use super::view;
 use crate::auth::PageUser;
 use crate::error::PageResult;
 use crate::extract::PageQuery;
@@ -13,6 +14,7 @@ use axum::response::Response;
 use axum::routing::get;
 use chrono::NaiveDate;
 use govmedia_domain::audit::Outcome;
+use govmedia_domain::audit_labels::{action_label, target_label};
 use govmedia_domain::auth::Permission;
 use govmedia_store::audit::AuditFilter;
 use serde::Deserialize;
@@ -32,13 +34,29 @@ pub struct AuditParams {
 pub struct Row {
     pub id: i64,
     pub at: String,
+    /// The person's name, and their username for the tooltip.
+    pub name: String,
     pub username: String,
     pub action: String,
+    pub action_code: String,
     pub target: String,
+    pub target_href: Option<String>,
     pub outcome: &'static str,
     pub ip: String,
-    pub detail: String,
+    pub detail: Vec<String>,
 }
+
+/// Groups of actions to filter by (code prefix, Chinese name).
+const ACTION_GROUPS: [(&str, &str); 8] = [
+    ("auth.", "登录与退出"),
+    ("account.", "账号台账"),
+    ("workflow.", "备案审批"),
+    ("user.", "用户管理"),
+    ("org.", "组织机构"),
+    ("calendar.", "法定工作日历"),
+    ("token.", "API令牌"),
+    ("audit.", "审计日志"),
+];
 
 #[derive(Template)]
 #[template(path = "audit.html")]
@@ -48,6 +66,7 @@ struct AuditPage {
     f: AuditParams,
     orgs: Vec<(i64, String)>,
     outcomes: Vec<(&'static str, &'static str)>,
+    action_groups: Vec<(&'static str, &'static str)>,
     items: Vec<Row>,
     total: i64,
     pager: String,
@@ -93,23 +112,37 @@ async fn search(
         offset: (page - 1) * PER_PAGE,
     };
     let (entries, total) = state.store.audit_search(&filter, &scope).await?;
+    let mut usernames: Vec<String> = entries.iter().map(|e| e.username.clone()).collect();
+    usernames.sort();
+    usernames.dedup();
+    let names = state.store.display_names(&usernames).await?;
     let items = entries
         .into_iter()
-        .map(|e| Row {
-            id: e.id,
-            at: crate::fmt::ts_ms(e.at),
-            username: e.username,
-            action: e.action,
-            target: if e.target_type.is_empty() {
-                String::new()
-            } else {
-                format!("{} {}", e.target_type, e.target_id)
-            },
-            outcome: Outcome::parse(&e.outcome)
-                .map(|o| o.label())
-                .unwrap_or("未知"),
-            ip: e.ip,
-            detail: e.detail,
+        .map(|e| {
+            let outcome = Outcome::parse(&e.outcome);
+            Row {
+                id: e.id,
+                at: crate::fmt::ts_ms(e.at),
+                name: names.get(&e.username).cloned().unwrap_or_else(|| {
+                    if e.username == "system" {
+                        "系统".into()
+                    } else {
+                        e.username.clone()
+                    }
+                }),
+                action: action_label(&e.action, outcome),
+                detail: view::describe(&e.action, &e.detail),
+                action_code: e.action,
+                target: if e.target_type.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} {}", target_label(&e.target_type), e.target_id)
+                },
+                target_href: view::target_href(&e.target_type, &e.target_id),
+                username: e.username,
+                outcome: outcome.map(|o| o.label()).unwrap_or("未知"),
+                ip: e.ip,
+            }
         })
         .collect();
     let orgs = tree_order(state.store.orgs_in_scope(&scope).await?);
@@ -129,6 +162,7 @@ async fn search(
             .iter()
             .map(|o| (o.code(), o.label()))
             .collect(),
+        action_groups: ACTION_GROUPS.to_vec(),
         items,
         total,
         pager: pager("/audit", &query, page, PER_PAGE, total),

@@ -11,7 +11,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use govmedia_scan::{Finding, Kind, ScanOptions, Severity};
+use govmedia_scan::{Finding, Kind, ScanOptions, Severity, Verdict, merge_overlaps};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -26,28 +26,30 @@ struct CheckPage {
     error: String,
     /// (text, css class or "" for plain, tooltip)
     segments: Vec<(String, &'static str, String)>,
-    /// (line:col, severity, kind, matched, rule, suggestion)
-    findings: Vec<(String, &'static str, &'static str, String, String, String)>,
+    /// (第N行第M字, severity, kind, matched, rule label, rule code, suggestion)
+    findings: Vec<FindingRow>,
     masked: String,
+    /// 可发布 / 需审核确认 / 需修改后发布, and its code (for colour).
+    verdict: Option<Verdict>,
 }
 
-fn kind_label(k: Kind) -> &'static str {
-    match k {
-        Kind::Lexicon => "词库词条",
-        Kind::Correction => "错误表述",
-        Kind::Pii => "个人信息",
-        Kind::Advert => "商业广告",
-        Kind::Link => "外部链接",
-        Kind::SecretMarker => "密级标志",
-        Kind::Attribution => "转载来源",
-    }
+struct FindingRow {
+    at: String,
+    severity: Severity,
+    kind: &'static str,
+    matched: String,
+    rule: String,
+    code: String,
+    suggestion: String,
 }
 
-fn severity_label(s: Severity) -> &'static str {
-    match s {
-        Severity::Block => "禁止",
-        Severity::Review => "需复核",
-        Severity::Notice => "提示",
+impl CheckPage {
+    fn verdict_tone(&self) -> &'static str {
+        match self.verdict {
+            Some(Verdict::Publishable) => "done",
+            Some(Verdict::NeedsReview) => "pending",
+            _ => "refused",
+        }
     }
 }
 
@@ -65,7 +67,7 @@ pub fn segments(text: &str, findings: &[Finding]) -> Vec<(String, &'static str, 
         out.push((
             f.matched.to_string(),
             f.severity.code(),
-            format!("{}：{}", kind_label(f.kind), f.rule.name()),
+            format!("{}：{}", f.kind.label(), f.rule.label()),
         ));
         at = span.end;
     }
@@ -81,25 +83,27 @@ fn page(
     checked: Option<(Vec<Finding>, String)>,
     error: String,
 ) -> PageResult<Response> {
-    let (segments, findings, masked, is_checked) = match checked {
+    let (segments, findings, masked, verdict) = match checked {
         Some((fs, masked)) => {
+            let fs = merge_overlaps(&fs);
             let rows = fs
                 .iter()
                 .map(|f| {
                     let (line, col) = govmedia_scan::line_col(&text, f.span().start);
-                    (
-                        format!("{line}:{col}"),
-                        severity_label(f.severity),
-                        kind_label(f.kind),
-                        f.matched.to_string(),
-                        f.rule.name().to_string(),
-                        f.suggestion().unwrap_or_default().into_owned(),
-                    )
+                    FindingRow {
+                        at: format!("第{line}行第{col}字"),
+                        severity: f.severity,
+                        kind: f.kind.label(),
+                        matched: f.matched.to_string(),
+                        rule: f.rule.label().to_string(),
+                        code: format!("{}/{}", f.kind.code(), f.rule.name()),
+                        suggestion: f.suggestion().unwrap_or_default().into_owned(),
+                    }
                 })
                 .collect();
-            (segments(&text, &fs), rows, masked, true)
+            (segments(&text, &fs), rows, masked, Some(Verdict::of(&fs)))
         }
-        None => (Vec::new(), Vec::new(), String::new(), false),
+        None => (Vec::new(), Vec::new(), String::new(), None),
     };
     render(&CheckPage {
         title: "内容审核",
@@ -107,11 +111,12 @@ fn page(
         text,
         repost,
         disclosure,
-        checked: is_checked,
+        checked: verdict.is_some(),
         error,
         segments,
         findings,
         masked,
+        verdict,
     })
 }
 

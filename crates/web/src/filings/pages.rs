@@ -6,6 +6,7 @@ use super::forms;
 
 use super::view::due_info;
 use crate::auth::{PageUser, Session};
+use crate::badge::{self, Badge};
 use crate::error::{AppError, FormError, PageError, PageResult};
 use crate::extract::{PageForm, PageQuery, page_id};
 use crate::layout::{Ctx, render};
@@ -33,7 +34,7 @@ pub struct Row {
     pub kind: &'static str,
     pub host: String,
     pub applicant: String,
-    pub state: &'static str,
+    pub state: Badge,
     pub due: String,
     pub urgency: &'static str,
 }
@@ -91,7 +92,7 @@ async fn list(
                 kind: w.kind.label(),
                 host: w.host_org_name.clone(),
                 applicant: w.applicant_name.clone(),
-                state: w.state.label(),
+                state: badge::filing_state(w.state),
                 due,
                 urgency: u.class(),
                 title: w.title,
@@ -116,7 +117,7 @@ pub struct TodoRow {
     pub id: FilingId,
     pub title: String,
     pub host: String,
-    pub state: &'static str,
+    pub state: Badge,
     pub actions: String,
     pub due: String,
     pub urgency: &'static str,
@@ -145,7 +146,7 @@ async fn todo(State(state): State<AppState>, PageUser(s): PageUser) -> PageResul
                 id: t.workflow.id,
                 title: t.workflow.title.clone(),
                 host: t.workflow.host_org_name.clone(),
-                state: t.workflow.state.label(),
+                state: badge::filing_state(t.workflow.state),
                 actions: t
                     .actions
                     .iter()
@@ -193,6 +194,17 @@ async fn mark_read(State(state): State<AppState>, PageUser(s): PageUser) -> Page
     Ok(Redirect::to("/todo").into_response())
 }
 
+/// One handling record: when, who (name; username in the tooltip), what,
+/// with what result and opinion.
+struct StepRow {
+    at: String,
+    name: String,
+    username: String,
+    action: &'static str,
+    result: &'static str,
+    opinion: String,
+}
+
 #[derive(Template)]
 #[template(path = "filing_detail.html")]
 struct DetailPage {
@@ -200,15 +212,15 @@ struct DetailPage {
     ctx: Ctx,
     w: Filing,
     kind: &'static str,
-    state: &'static str,
+    state: Badge,
     account_name: String,
     details: Vec<(&'static str, String)>,
     event_label: &'static str,
     due: String,
     urgency_notice: &'static str,
-    targets: Vec<(String, &'static str, String, String, String)>,
+    targets: Vec<(String, Badge, String, String, String)>,
     actions: Vec<(&'static str, &'static str)>,
-    steps: Vec<(String, String, &'static str, &'static str, String)>,
+    steps: Vec<StepRow>,
     error: String,
     /// Registry checks of the account the filing concerns.
     checks: Vec<govmedia_domain::checks::RelatedWarning>,
@@ -289,29 +301,53 @@ async fn detail_page(
         .into_iter()
         .map(|a| (a.code(), a.label()))
         .collect();
+    let raw_steps = state.store.workflow_steps(id).await?;
+    let mut who: Vec<String> = raw_steps
+        .iter()
+        .map(|st| st.username.clone())
+        .chain(filing_targets.iter().map(|t| t.acted_by.clone()))
+        .collect();
+    who.sort();
+    who.dedup();
+    let names = state.store.display_names(&who).await?;
     let targets = filing_targets
         .into_iter()
         .map(|t| {
             (
                 t.org_name,
-                t.status.label(),
-                t.acted_by,
+                badge::target_status(t.status),
+                names.get(&t.acted_by).cloned().unwrap_or(t.acted_by),
                 t.acted_at.map(crate::fmt::ts).unwrap_or_default(),
                 t.reason,
             )
         })
         .collect();
-    let steps = state
-        .store
-        .workflow_steps(id)
-        .await?
+    let steps = raw_steps
         .into_iter()
         .map(|st| {
-            let action = Action::parse(&st.action)
-                .map(|a| a.label())
-                .unwrap_or("提交申请");
-            let to = st.to_state.label();
-            (crate::fmt::ts(st.at), st.username, action, to, st.opinion)
+            let action = Action::parse(&st.action);
+            let label = action.map(|a| a.label()).unwrap_or(match w.kind {
+                FilingKind::Change => "登记变更",
+                FilingKind::Backfill => "存量账号登记",
+                _ => "提交申请",
+            });
+            let result = match action {
+                Some(a) => a.result_label(),
+                None if w.kind.records() => "已登记待备案",
+                None => "已提交待审批",
+            };
+            let name = names
+                .get(&st.username)
+                .cloned()
+                .unwrap_or_else(|| st.username.clone());
+            StepRow {
+                at: crate::fmt::ts(st.at),
+                name,
+                username: st.username,
+                action: label,
+                result,
+                opinion: st.opinion,
+            }
         })
         .collect();
     let mut res = render(&DetailPage {
@@ -320,7 +356,7 @@ async fn detail_page(
             .crumb("备案审批", "/filings")
             .crumb(&w.title, ""),
         kind: w.kind.label(),
-        state: w.state.label(),
+        state: badge::filing_state(w.state),
         account_name: w.account_name.clone().unwrap_or_default(),
         details: details_of(&w),
         event_label: match w.kind {

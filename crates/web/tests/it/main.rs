@@ -7,6 +7,7 @@ mod api;
 mod bad_input;
 mod calendar;
 mod client;
+mod language;
 mod pages;
 mod registry;
 mod scan;

@@ -8,6 +8,7 @@ use crate::calendar::Calendar;
 use crate::error::RuleError;
 use crate::filing::model::{FilingKind, deadline, initial_state};
 use crate::ids::OrgId;
+use crate::text::quoted;
 use chrono::NaiveDate;
 
 /// 申请开设: an application to open an account (or an official-capacity
@@ -39,7 +40,12 @@ pub fn decide_apply_open(
         host,
         account: None,
         survivor: None,
-        title: format!("{}{}“{}”", kind.label(), input.platform.label(), input.name),
+        title: format!(
+            "{}{}{}",
+            kind.label(),
+            input.platform.label(),
+            quoted(&input.name)
+        ),
         data: serde_json::json!({"account": input}),
         event_on: None,
         deadline: None,
@@ -140,11 +146,11 @@ pub fn decide_apply_close(
         account: Some(account.id),
         survivor,
         title: format!(
-            "{}{}{}“{}”",
+            "{}{}{}{}",
             if ordered { "责令" } else { "" },
             kind.label(),
             account.platform.label(),
-            account.name
+            quoted(&account.name)
         ),
         data: serde_json::json!({"reason": reason.trim(), "ordered_by_center": ordered}),
         event_on: None,
@@ -212,7 +218,7 @@ pub fn decide_record_change(
         host: a.host_org_id,
         account: Some(a.id),
         survivor: None,
-        title: format!("变更{}“{}”", a.platform.label(), a.name),
+        title: format!("变更{}{}", a.platform.label(), quoted(&a.name)),
         data: serde_json::json!({"changed": changed, "note": c.note.trim(),
             "before": {"name": a.name, "responsible_person": a.responsible_person, "operators": a.operators, "vendor_name": a.vendor_name},
             "after": {"name": input.name, "responsible_person": input.responsible_person, "operators": input.operators, "vendor_name": input.vendor_name}}),
