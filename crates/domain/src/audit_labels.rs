@@ -89,6 +89,7 @@ pub fn detail_key_label(key: &str) -> &'static str {
         "platform" => "平台",
         "host_org_id" => "主办单位",
         "username" => "用户名",
+        "display_name" => "姓名",
         "roles" => "角色",
         "org_id" => "单位",
         "days" => "特殊日天数",

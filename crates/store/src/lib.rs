@@ -26,6 +26,7 @@ pub mod secrets;
 pub mod sessions;
 pub mod sql;
 pub mod testing;
+pub mod user_admin;
 pub mod users;
 
 pub use db::{Backend, Store, WriteTx};

@@ -224,12 +224,20 @@ struct DetailPage {
     error: String,
     /// Registry checks of the account the filing concerns.
     checks: Vec<govmedia_domain::checks::RelatedWarning>,
+    /// What was typed into the action form that failed (kept on error).
+    typed: ActForm,
 }
 
 impl DetailPage {
     /// Approve and reject go in one form: one 审批意见, 同意 / 不同意.
     fn decides(&self) -> bool {
         self.actions.iter().any(|a| a.0 == "approve")
+    }
+    /// The error belongs beside the form that was submitted.
+    fn failed_here(&self, action: &str) -> bool {
+        !self.error.is_empty()
+            && (self.typed.action == action
+                || action == "decide" && matches!(self.typed.action.as_str(), "approve" | "reject"))
     }
 }
 
@@ -285,6 +293,7 @@ async fn detail_page(
     id: FilingId,
     error: String,
     status: StatusCode,
+    typed: ActForm,
 ) -> PageResult<Response> {
     s.require(Permission::AccountRead)?;
     let w = state.store.workflow_for(&s.principal, id).await?;
@@ -374,6 +383,7 @@ async fn detail_page(
         steps,
         error,
         checks: filings::registry_checks(&state.store, &w).await?,
+        typed,
         w,
     })?;
     *res.status_mut() = status;
@@ -391,11 +401,12 @@ async fn detail(
         FilingId(page_id(&id)?),
         String::new(),
         StatusCode::OK,
+        ActForm::default(),
     )
     .await
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ActForm {
     action: String,
@@ -417,17 +428,25 @@ async fn act(
 ) -> PageResult<Response> {
     let id = FilingId(page_id(&id)?);
     let Some(action) = Action::parse(&f.action) else {
-        return detail_page(&state, &s, id, "操作无效".into(), StatusCode::BAD_REQUEST).await;
+        return detail_page(
+            &state,
+            &s,
+            id,
+            "操作无效".into(),
+            StatusCode::BAD_REQUEST,
+            ActForm::default(),
+        )
+        .await;
     };
     let input = ActInput {
-        opinion: f.opinion,
-        handle: f.handle,
-        home_url: f.home_url,
-        certification_subject: f.certification_subject,
-        opened_on: f.opened_on,
-        announce_text: f.announce_text,
-        date: f.date,
-        override_reason: f.override_reason,
+        opinion: f.opinion.clone(),
+        handle: f.handle.clone(),
+        home_url: f.home_url.clone(),
+        certification_subject: f.certification_subject.clone(),
+        opened_on: f.opened_on.clone(),
+        announce_text: f.announce_text.clone(),
+        date: f.date.clone(),
+        override_reason: f.override_reason.clone(),
     };
     let cal = state.store.calendar().await?;
     let actor = s.actor();
@@ -446,7 +465,7 @@ async fn act(
     {
         Ok(_) => Ok(Redirect::to(&format!("/filings/{id}")).into_response()),
         Err(FormError::Message { message, .. }) => {
-            detail_page(&state, &s, id, message, StatusCode::CONFLICT).await
+            detail_page(&state, &s, id, message, StatusCode::CONFLICT, f).await
         }
         Err(FormError::Fields(e)) => {
             detail_page(
@@ -455,6 +474,7 @@ async fn act(
                 id,
                 e.summary(),
                 StatusCode::UNPROCESSABLE_ENTITY,
+                f,
             )
             .await
         }

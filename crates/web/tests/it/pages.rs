@@ -174,3 +174,82 @@ both_backends!(the_jobs_page_shows_each_run, async |store: Store| {
     assert!(!app.send(editor.get("/")).await.text().contains("定时任务"));
     assert!(app.send(admin.get("/")).await.text().contains("定时任务"));
 });
+
+both_backends!(users_can_be_edited_and_disabled, async |store: Store| {
+    let app = app(store).await;
+    let admin = app.browser("admin").await;
+    let editor = app.browser("nc_editor").await;
+    let id = app.store.user_by_username("nc_editor").await.unwrap().id.0;
+    // The new-user form makes the role a choice, not 系统管理员 by default.
+    let page = app.send(admin.get("/users")).await.text();
+    assert!(
+        page.contains(
+            "<select name=\"role\" id=\"role\" required><option value=\"\">请选择</option>"
+        )
+    );
+    // A bad edit keeps what was typed and says why beside the field.
+    let r = app
+        .send(admin.post(
+            &format!("/users/{id}/edit"),
+            &[
+                ("display_name", "南昌编辑王"),
+                ("org_id", ""),
+                ("role", "editor"),
+            ],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("value=\"南昌编辑王\""));
+    assert!(r.text().contains("<em class=\"fe\">请选择所属单位</em>"));
+    let org = app
+        .store
+        .user(govmedia_domain::UserId(id))
+        .await
+        .unwrap()
+        .org_id
+        .0
+        .to_string();
+    let r = app
+        .send(admin.post(
+            &format!("/users/{id}/edit"),
+            &[
+                ("display_name", "南昌编辑王"),
+                ("org_id", &org),
+                ("role", "editor"),
+            ],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(
+        app.store
+            .user(govmedia_domain::UserId(id))
+            .await
+            .unwrap()
+            .display_name,
+        "南昌编辑王"
+    );
+    // Disabling ends the user's sessions and shows in the list.
+    let r = app
+        .send(admin.post(&format!("/users/{id}/disable"), &[]))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app.send(editor.get("/")).await;
+    assert!(
+        r.status.is_redirection() || r.status == StatusCode::UNAUTHORIZED,
+        "{}",
+        r.status
+    );
+    let list = app.send(admin.get("/users")).await.text();
+    assert!(list.contains("class=\"disabled\"") && list.contains("已停用"));
+    let r = app
+        .send(admin.post(&format!("/users/{id}/enable"), &[]))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        !app.store
+            .user(govmedia_domain::UserId(id))
+            .await
+            .unwrap()
+            .disabled
+    );
+});
