@@ -1,5 +1,6 @@
-// Foundation flow: log in, open the registry, register an account whose
-// certification subject differs from its host org, see the warning, log out.
+// Foundation flow: log in, open the registry, register an existing account
+// (存量账号登记, with its reason and filing) whose certification subject
+// differs from its host org, see the warning, log out.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, login, shot, BASE } from './helpers.mjs';
@@ -27,13 +28,15 @@ test('editor registers an account and sees its warning', async () => {
   await page.fill('#name', name);
   await page.fill('#responsible_person', '测试员');
   await page.fill('#certification_subject', '某某科技有限公司');
+  await page.fill('#reason', '平台上线前已开设的存量账号');
   await shot(page, 'account-form');
-  await Promise.all([page.waitForURL(/\/accounts\/\d+\?notice=created/), page.click('#save')]);
+  await Promise.all([page.waitForURL(/\/accounts\/\d+\?notice=registered/), page.click('#save')]);
 
   assert.match(await page.textContent('main h1'), new RegExp(name));
   const warnings = await page.textContent('#warnings');
   assert.match(warnings, /认证主体不符/);
   assert.match(warnings, /某某科技有限公司/);
+  assert.match(await page.textContent('main'), /存量账号登记/, 'its filing is shown');
   await shot(page, 'account-detail');
 
   await page.click('#logout');
@@ -50,6 +53,7 @@ test('a bad form keeps the input and says what is wrong in Chinese', async () =>
   await page.fill('#name', '南昌人社测试');
   await page.fill('#responsible_person', '测试员');
   await page.fill('input[name=opened_on]', '2099-01-01');
+  await page.fill('#reason', '存量账号');
   await page.click('#save');
   assert.match(await page.textContent('.notice.err'), /开设日期不能晚于今天/);
   assert.equal(await page.inputValue('#name'), '南昌人社测试');

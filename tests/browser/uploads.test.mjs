@@ -31,6 +31,7 @@ test('the Excel import form sends its token in the body', async () => {
     mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     buffer: Buffer.from('this is not a workbook'),
   });
+  await page.fill(`${form} #reason`, '平台上线前已开设的存量账号');
   const { status, body } = await submitUpload(page, form, '/accounts/import');
   assert.equal(status, 422);
   assert.match(body, /无法读取该文件/);

@@ -78,6 +78,26 @@ pub fn has_control_chars(s: &str) -> bool {
         .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
 }
 
+/// The key a name sorts by, in pinyin order: each Chinese character as its
+/// toneless pinyin followed by a space (so 安 < 昂 as "an " < "ang "),
+/// other letters and digits lowercased as they are. Stored beside the name
+/// and computed on write, so both databases sort by it in SQL with paging.
+pub fn sort_key(name: &str) -> String {
+    use pinyin::ToPinyin;
+    let mut out = String::with_capacity(name.len() * 2);
+    for c in name.chars() {
+        match c.to_pinyin() {
+            Some(p) => {
+                out.push_str(p.plain());
+                out.push(' ');
+            }
+            None if c.is_alphanumeric() => out.extend(c.to_lowercase()),
+            None => {}
+        }
+    }
+    out
+}
+
 /// `s` in Chinese quotation marks, with quotes inside it turned into
 /// single ones, so quotes nest as “……‘……’……”.
 pub fn quoted(s: &str) -> String {
@@ -95,6 +115,18 @@ pub fn quoted(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_sort_in_pinyin_order() {
+        let mut names = vec!["赣州人社", "南昌人社", "抚州就业", "安远人社", "12333"];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(
+            names,
+            vec!["12333", "安远人社", "抚州就业", "赣州人社", "南昌人社"]
+        );
+        assert!(sort_key("安") < sort_key("昂"));
+        assert_eq!(sort_key("B站 南昌"), "bzhan nan chang ");
+    }
 
     #[test]
     fn quotes_nest() {

@@ -15,6 +15,7 @@ use govmedia_domain::auth::Scope;
 use govmedia_domain::checks::{Warning, WarningKind, check_accounts};
 use govmedia_domain::platform::Platform;
 use govmedia_domain::registry::handle_key;
+use govmedia_domain::text::sort_key;
 use govmedia_domain::{AccountId, OrgId, UserId};
 use serde::Serialize;
 use sqlx::Row;
@@ -85,7 +86,7 @@ impl AccountSort {
     fn sql(self) -> &'static str {
         match self {
             AccountSort::Org => "o.path, a.platform, a.id",
-            AccountSort::Name => "a.name, a.id",
+            AccountSort::Name => "a.name_key, a.id",
             AccountSort::Platform => "a.platform, o.path, a.id",
             AccountSort::OpenedOn => "a.opened_on IS NULL, a.opened_on DESC, a.id DESC",
             AccountSort::Updated => "a.updated_at DESC, a.id DESC",
@@ -421,7 +422,7 @@ pub(crate) async fn apply_account_update(
          responsible_person = $6, operators = $7, vendor_operated = $8, vendor_name = $9,
          certification_subject = $10, purpose = $11, opened_on = $12, status = $13,
          personal_official = $14, owner_name = $15, version = version + 1, updated_at = $16,
-         handle_key = $19
+         handle_key = $19, name_key = $20
          WHERE id = $17 AND version = $18",
     )
     .bind(input.platform.code())
@@ -443,6 +444,7 @@ pub(crate) async fn apply_account_update(
     .bind(current.id.0)
     .bind(current.version)
     .bind(handle_key(input.status, &input.handle))
+    .bind(sort_key(&input.name))
     .execute(tx.conn())
     .await
     .map_err(crate::registry::claimed_handle)?
@@ -494,8 +496,8 @@ pub async fn insert_account(
     let id: i64 = sqlx::query(
         "INSERT INTO accounts (platform, name, handle, home_url, host_org_id, responsible_person, operators,
          vendor_operated, vendor_name, certification_subject, purpose, opened_on, status, personal_official,
-         owner_name, version, created_by, created_at, updated_at, handle_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17, $18) RETURNING id",
+         owner_name, version, created_by, created_at, updated_at, handle_key, name_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17, $18, $19) RETURNING id",
     )
     .bind(input.platform.code())
     .bind(&input.name)
@@ -515,6 +517,7 @@ pub async fn insert_account(
     .bind(actor.user_id)
     .bind(now)
     .bind(handle_key(input.status, &input.handle))
+    .bind(sort_key(&input.name))
     .fetch_one(tx.conn())
     .await
     .map_err(crate::registry::claimed_handle)?

@@ -102,6 +102,10 @@ pub struct FilingFilter {
     pub overdue_on: Option<NaiveDate>,
     pub account: Option<AccountId>,
     pub open_only: bool,
+    /// Only filings hosted by this org or its subtree.
+    pub org: Option<OrgId>,
+    /// Words in the title (事项) or the applicant's name.
+    pub q: Option<String>,
 }
 
 impl Store {
@@ -121,6 +125,19 @@ impl Store {
             q.push(" OR w.survivor_account_id = ");
             q.bind(a.0);
             q.push(")");
+        }
+        if let Some(org) = f.org {
+            q.push(" AND o.path LIKE (SELECT path FROM orgs WHERE id = ");
+            q.bind(org.0);
+            q.push(") || '%'");
+        }
+        if let Some(words) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let pat = format!("%{}%", crate::sql::like_escape(words));
+            q.push(" AND (w.title LIKE ");
+            q.bind(pat.clone());
+            q.push(" ESCAPE '\\' OR u.display_name LIKE ");
+            q.bind(pat);
+            q.push(" ESCAPE '\\')");
         }
         if f.open_only {
             q.push(" AND w.state NOT IN (");

@@ -42,6 +42,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_pending_deadlines.sql"),
         postgres: include_str!("../migrations/postgres/0006_pending_deadlines.sql"),
     },
+    Migration {
+        version: "0007_sort_keys",
+        sqlite: include_str!("../migrations/sqlite/0007_sort_keys.sql"),
+        postgres: include_str!("../migrations/postgres/0007_sort_keys.sql"),
+    },
 ];
 
 /// Key of the PostgreSQL advisory lock that serializes migrations across
@@ -102,6 +107,29 @@ impl Store {
                 .execute(&mut *conn)
                 .await?;
         }
-        result
+        drop(conn);
+        let applied = result?;
+        self.fill_sort_keys().await?;
+        Ok(applied)
+    }
+
+    /// Keys the names that have none yet (rows from before the sort keys,
+    /// or written by hand): idempotent, one query when nothing is missing.
+    pub async fn fill_sort_keys(&self) -> StoreResult<u64> {
+        let rows = sqlx::query("SELECT id, name FROM accounts WHERE name_key = '' AND name <> ''")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut n = 0;
+        for r in rows {
+            let (id, name): (i64, String) = (r.try_get(0)?, r.try_get(1)?);
+            n += sqlx::query("UPDATE accounts SET name_key = $1 WHERE id = $2 AND name = $3")
+                .bind(govmedia_domain::text::sort_key(&name))
+                .bind(id)
+                .bind(name)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+        }
+        Ok(n)
     }
 }

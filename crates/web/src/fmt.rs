@@ -39,6 +39,26 @@ pub fn date_start_ms(d: NaiveDate) -> i64 {
         .unwrap_or(0)
 }
 
+/// A unit's name for lists: the common short form (人力资源和社会保障 →
+/// 人社) on phones, the full name on wider screens and on tap. Escaped
+/// here: the template inserts it with `|safe`.
+pub fn org_name(full: &str) -> String {
+    let short = full
+        .replace("人力资源和社会保障", "人社")
+        .replace("人力资源社会保障", "人社");
+    if short == full {
+        return format!(
+            r#"<span class="org">{}</span>"#,
+            crate::layout::html_escape(full)
+        );
+    }
+    let full = crate::layout::html_escape(full);
+    let short = crate::layout::html_escape(&short);
+    format!(
+        r#"<span class="org" tabindex="0" title="{full}"><span class="full">{full}</span><span class="short" aria-hidden="true">{short}</span></span>"#
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

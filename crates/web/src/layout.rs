@@ -20,6 +20,8 @@ pub struct Ctx {
     pub can_tokens: bool,
     pub can_jobs: bool,
     pub can_calendar: bool,
+    /// Items in 我的待办, shown beside its link.
+    pub todo_count: usize,
 }
 
 impl Ctx {
@@ -44,6 +46,7 @@ impl Ctx {
             can_tokens: s.can(Permission::TokenManage),
             can_jobs: s.can(Permission::JobsRead),
             can_calendar: s.can(Permission::CalendarManage),
+            todo_count: s.todo_count,
         }
     }
 

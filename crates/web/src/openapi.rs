@@ -65,6 +65,12 @@ pub fn document() -> Value {
         req.push(json!("version"));
     }
     doc["components"]["schemas"]["AccountUpdateBody"] = update;
+    // A registration (存量账号登记) must state its reason.
+    let mut create = doc["components"]["schemas"]["AccountBody"].clone();
+    if let Some(req) = create["required"].as_array_mut() {
+        req.push(json!("reason"));
+    }
+    doc["components"]["schemas"]["AccountCreateBody"] = create;
     if let Some(paths) = doc["paths"].as_object_mut() {
         for (old, new) in FILING_ALIASES {
             let Some(ops) = paths.get(old).cloned() else {
@@ -144,7 +150,8 @@ fn paths_document() -> Value {
                         "certification_subject": {"type": "string"}, "purpose": {"type": "string"},
                         "opened_on": {"type": "string", "format": "date"}, "status": {"$ref": "#/components/schemas/Status"},
                         "personal_official": {"type": "boolean"}, "owner_name": {"type": "string"},
-                        "version": {"type": "integer", "description": "更新时：客户端看到的版本号"}
+                        "version": {"type": "integer", "description": "更新时：客户端看到的版本号"},
+                        "reason": {"type": "string", "maxLength": 500, "description": "存量账号登记时：登记原因（必填）"}
                 }}
             }
         },
@@ -158,8 +165,8 @@ fn paths_document() -> Value {
             "/accounts": {
                 "get": {"summary": "管辖范围内的账号台账", "parameters": list_params,
                     "responses": with(json!({"200": {"description": "成功", "content": {"application/json": {"schema": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Account"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}}}}}}))},
-                "post": {"summary": "登记账号", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AccountBody"}}}},
-                    "responses": with(json!({"201": {"description": "已创建", "content": account["content"]}}))}
+                "post": {"summary": "存量账号登记：登记平台上线前已开设的账号并生成备案（新开设账号须通过 POST /filings 申请开设）；status 只能为 active 或 suspended", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AccountCreateBody"}}}},
+                    "responses": with(json!({"201": {"description": "已登记；响应另含 filing_id（存量登记备案）", "content": account["content"]}}))}
             },
             "/accounts/export.xlsx": {"get": {"summary": "导出 Excel（同列表筛选条件）", "parameters": list_params,
                 "responses": with(json!({"200": {"description": "xlsx 文件", "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}}))}},
@@ -181,10 +188,12 @@ fn paths_document() -> Value {
                 "responses": with(json!({"204": {"description": "已生效"}}))}},
             "/workflows": {
                 "get": {"summary": "管辖范围内的报批备案申请", "parameters": [
-                    {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["open", "personal_open", "change", "close", "merge"]}},
+                    {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["open", "personal_open", "change", "close", "merge", "backfill"]}},
                     {"name": "state", "in": "query", "schema": {"type": "string"}},
                     {"name": "overdue", "in": "query", "schema": {"type": "boolean"}},
-                    {"name": "account", "in": "query", "schema": {"type": "integer"}}],
+                    {"name": "account", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "org", "in": "query", "description": "主办单位（含下级单位）", "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "q", "in": "query", "description": "事项或申请人中的关键词", "schema": {"type": "string"}}],
                     "responses": with(json!({"200": {"description": "{\"items\",\"total\"}"}}))},
                 "post": {"summary": "申请开设（kind: open | personal_open）", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false,
                     "required": ["kind", "platform", "name", "host_org_id", "responsible_person"],

@@ -26,6 +26,8 @@ pub struct Session {
     pub ip: String,
     pub must_change_password: bool,
     pub api_token_id: Option<i64>,
+    /// How many items wait in 我的待办 (pages show it in the navigation).
+    pub todo_count: usize,
 }
 
 impl Session {
@@ -156,6 +158,15 @@ impl FromRequestParts<AppState> for PageUser {
         if must_change && path != "/password" && path != "/logout" {
             return Err(Redirect::to("/password").into_response());
         }
+        // Every page shows what waits for the user, whatever their role.
+        let todo_count = if must_change {
+            0
+        } else {
+            match govmedia_app::filings::todo(&state.store, &principal).await {
+                Ok(t) => t.len(),
+                Err(e) => return Err(crate::error::PageError(e.into()).into_response()),
+            }
+        };
         Ok(PageUser(Session {
             principal,
             session_id: Some(info.id),
@@ -163,6 +174,7 @@ impl FromRequestParts<AppState> for PageUser {
             ip: client_ip(parts),
             must_change_password: must_change,
             api_token_id: None,
+            todo_count,
         }))
     }
 }
@@ -208,6 +220,7 @@ impl FromRequestParts<AppState> for ApiUser {
                 csrf: String::new(),
                 ip,
                 must_change_password: false,
+                todo_count: 0,
                 api_token_id: Some(grant.token_id),
             }));
         }
@@ -232,6 +245,7 @@ impl FromRequestParts<AppState> for ApiUser {
             ip,
             must_change_password: false,
             api_token_id: None,
+            todo_count: 0,
         }))
     }
 }

@@ -30,6 +30,12 @@ pub struct ListQuery {
     overdue: String,
     #[serde(default)]
     account: String,
+    /// Host org: that unit and its subtree.
+    #[serde(default)]
+    org: String,
+    /// Keyword in the title or the applicant's name.
+    #[serde(default)]
+    q: String,
 }
 
 async fn list(
@@ -58,6 +64,11 @@ async fn list(
             a => Some(AccountId(api_id(a, "ID")?)),
         },
         open_only: false,
+        org: match q.org.as_str() {
+            "" => None,
+            o => Some(govmedia_domain::OrgId(api_id(o, "单位ID")?)),
+        },
+        q: Some(q.q.clone()).filter(|v| !v.trim().is_empty()),
     };
     let items = state.store.workflows(&scope, &f).await?;
     Ok(Json(json!({"total": items.len(), "items": items})))

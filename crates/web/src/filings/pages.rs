@@ -18,13 +18,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use govmedia_app::filings;
-use govmedia_domain::FilingId;
 use govmedia_domain::auth::Permission;
 use govmedia_domain::filing;
 use govmedia_domain::filing::ActInput;
 use govmedia_domain::filing::Filing;
 use govmedia_domain::filing::{Action, FilingKind, State as WfState, Urgency};
 use govmedia_domain::platform::Platform;
+use govmedia_domain::{FilingId, OrgId};
 use govmedia_store::filings::FilingFilter;
 use serde::Deserialize;
 
@@ -45,6 +45,10 @@ pub struct ListQuery {
     kind: String,
     state: String,
     overdue: String,
+    /// Host org: that unit and the units under it.
+    org: String,
+    /// Keyword in the title or the applicant's name.
+    q: String,
 }
 
 #[derive(Template)]
@@ -55,6 +59,7 @@ struct ListPage {
     f: ListQuery,
     kinds: Vec<(&'static str, &'static str)>,
     states: Vec<(&'static str, &'static str)>,
+    orgs: Vec<(i64, String)>,
     rows: Vec<Row>,
     can_apply: bool,
 }
@@ -77,6 +82,11 @@ async fn list(
             k => Some(WfState::parse(k).ok_or_else(|| bad("状态参数无效"))?),
         },
         overdue_on: (q.overdue == "1").then_some(today),
+        org: match q.org.trim() {
+            "" => None,
+            v => Some(OrgId(v.parse().map_err(|_| bad("单位参数无效"))?)),
+        },
+        q: Some(q.q.clone()).filter(|v| !v.trim().is_empty()),
         ..Default::default()
     };
     let cal = state.store.calendar().await?;
@@ -107,6 +117,9 @@ async fn list(
             .map(|k| (k.code(), k.label()))
             .collect(),
         states: WfState::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+        orgs: crate::orgs::view::org_options(&crate::orgs::view::tree_order(
+            state.store.orgs_in_scope(&scope).await?,
+        )),
         rows,
         can_apply: s.can(Permission::FilingSubmit),
         f: q,
