@@ -201,6 +201,22 @@ pub async fn years_awaited(store: &Store, cal: &Calendar) -> StoreResult<Vec<(i3
     Ok(years.into_iter().collect())
 }
 
+/// Where the filing of `w` will go when it is submitted (the units, by
+/// name), while it is still to be submitted; empty afterwards.
+pub async fn destinations(store: &Store, w: &Filing) -> StoreResult<Vec<String>> {
+    let before_submission = w.state == State::Applied || w.state.filing_pending();
+    if !before_submission {
+        return Ok(Vec::new());
+    }
+    let route = store.filing_route(w.host_org_id).await?;
+    let everywhere = Scope::All { within: None };
+    let mut names = Vec::new();
+    for id in filing::filing_targets(&route.chain, route.publicity_center) {
+        names.push(store.org_scoped(&everywhere, id).await?.name);
+    }
+    Ok(names)
+}
+
 /// The actions `p` may take on `w` right now.
 pub async fn allowed_actions(store: &Store, p: &Principal, w: &Filing) -> StoreResult<Vec<Action>> {
     let targets = store.filing_targets(w.id).await?;
@@ -224,7 +240,11 @@ pub async fn todo(store: &Store, p: &Principal) -> StoreResult<Vec<TodoItem>> {
         .into_iter()
         .filter_map(|w| {
             let t = targets.get(&w.id).map(Vec::as_slice).unwrap_or(&[]);
-            let actions = filing::allowed_actions(p, &w, t);
+            // Taking back one's own application is possible, not a to-do.
+            let actions: Vec<Action> = filing::allowed_actions(p, &w, t)
+                .into_iter()
+                .filter(|a| *a != Action::Withdraw)
+                .collect();
             (!actions.is_empty()).then_some(TodoItem {
                 workflow: w,
                 actions,

@@ -43,6 +43,7 @@ pub fn action_label(action: &str, outcome: Option<Outcome>) -> String {
                 Action::AcceptFiling => "接收备案".into(),
                 Action::ReturnFiling => "退回备案".into(),
                 Action::SubmitFiling => "报送备案".into(),
+                Action::Withdraw => "撤回申请".into(),
                 other => other.label().to_string(),
             };
         }

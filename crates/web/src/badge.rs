@@ -64,6 +64,7 @@ pub fn filing_state(s: State) -> Badge {
     let tone = match s {
         State::Accepted => Tone::Done,
         State::Rejected | State::Returned => Tone::Refused,
+        State::Withdrawn => Tone::Draft,
         _ => Tone::Pending,
     };
     Badge {

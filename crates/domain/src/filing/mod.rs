@@ -6,14 +6,17 @@
 //! - `model`: kinds, states, actions and the one transition table;
 //! - `record`: the workflow record, its filing targets and steps;
 //! - `routing`: where a filing goes and who receives it;
-//! - `decide`: one pure decision per action, returning effects.
+//! - `decide`: one pure decision per action, returning effects;
+//! - `next`: who acts next, in words.
 
 mod decide;
 mod model;
+mod next;
 mod record;
 mod routing;
 
 pub use decide::*;
 pub use model::*;
+pub use next::*;
 pub use record::*;
 pub use routing::*;

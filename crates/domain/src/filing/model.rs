@@ -91,10 +91,12 @@ pub enum State {
     Returned,
     /// 备案已接收（终态）
     Accepted,
+    /// 申请人已撤回（终态）
+    Withdrawn,
 }
 
 impl State {
-    pub const ALL: [State; 10] = [
+    pub const ALL: [State; 11] = [
         State::Applied,
         State::Approved,
         State::Rejected,
@@ -105,6 +107,7 @@ impl State {
         State::Filed,
         State::Returned,
         State::Accepted,
+        State::Withdrawn,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -118,6 +121,7 @@ impl State {
             State::Filed => "filed",
             State::Returned => "returned",
             State::Accepted => "accepted",
+            State::Withdrawn => "withdrawn",
         }
     }
     pub fn label(self) -> &'static str {
@@ -132,13 +136,14 @@ impl State {
             State::Filed => "备案待接收",
             State::Returned => "备案被退回",
             State::Accepted => "已备案",
+            State::Withdrawn => "已撤回",
         }
     }
     pub fn parse(s: &str) -> Option<State> {
         State::ALL.into_iter().find(|k| k.code() == s.trim())
     }
     /// States no action leads out of.
-    pub const FINAL: [State; 2] = [State::Rejected, State::Accepted];
+    pub const FINAL: [State; 3] = [State::Rejected, State::Accepted, State::Withdrawn];
 
     /// States in which the filing is still to be submitted, so its deadline
     /// runs (reminders, the overdue list and 我的待办 all read this list).
@@ -208,10 +213,12 @@ pub enum Action {
     SubmitFiling,
     AcceptFiling,
     ReturnFiling,
+    /// 撤回: the applicant takes back an application nobody has acted on.
+    Withdraw,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::Approve,
         Action::Reject,
         Action::OpenAccount,
@@ -220,6 +227,7 @@ impl Action {
         Action::SubmitFiling,
         Action::AcceptFiling,
         Action::ReturnFiling,
+        Action::Withdraw,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -231,6 +239,7 @@ impl Action {
             Action::SubmitFiling => "submit_filing",
             Action::AcceptFiling => "accept_filing",
             Action::ReturnFiling => "return_filing",
+            Action::Withdraw => "withdraw",
         }
     }
     pub fn label(self) -> &'static str {
@@ -243,6 +252,7 @@ impl Action {
             Action::SubmitFiling => "报送备案",
             Action::AcceptFiling => "接收备案",
             Action::ReturnFiling => "退回备案",
+            Action::Withdraw => "撤回申请",
         }
     }
     /// What a step of this action achieved, for handling records.
@@ -256,6 +266,7 @@ impl Action {
             Action::SubmitFiling => "备案已报送",
             Action::AcceptFiling => "备案已接收",
             Action::ReturnFiling => "备案被退回",
+            Action::Withdraw => "已撤回",
         }
     }
     pub fn parse(s: &str) -> Option<Action> {
@@ -265,9 +276,11 @@ impl Action {
     pub fn permission(self) -> Permission {
         match self {
             Action::Approve | Action::Reject => Permission::ApprovalApprove,
-            Action::OpenAccount | Action::Announce | Action::Deregister | Action::SubmitFiling => {
-                Permission::FilingSubmit
-            }
+            Action::OpenAccount
+            | Action::Announce
+            | Action::Deregister
+            | Action::SubmitFiling
+            | Action::Withdraw => Permission::FilingSubmit,
             Action::AcceptFiling | Action::ReturnFiling => Permission::FilingReceive,
         }
     }
@@ -359,6 +372,7 @@ pub fn next_state(
             }
         }
         (S::Filed, A::ReturnFiling) => S::Returned,
+        (S::Applied, A::Withdraw) => S::Withdrawn,
         _ => {
             return Err(FilingError::Illegal(format!(
                 "当前状态为“{}”，不能执行“{}”",

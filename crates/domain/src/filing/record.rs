@@ -88,3 +88,36 @@ pub struct Step {
     pub to_state: State,
     pub opinion: String,
 }
+
+/// A sample filing for unit tests elsewhere in the domain.
+#[cfg(test)]
+pub(crate) fn sample_filing(kind: super::model::FilingKind, state: super::model::State) -> Filing {
+    use super::model::FilingKind;
+    Filing {
+        id: crate::ids::FilingId(1),
+        kind,
+        state,
+        host_org_id: crate::ids::OrgId(5),
+        host_org_name: "南昌市人力资源和社会保障局".into(),
+        host_org_path: "/1/5/".into(),
+        account_id: (kind != FilingKind::Open).then_some(crate::ids::AccountId(7)),
+        account_name: None,
+        survivor_account_id: None,
+        applicant_id: crate::ids::UserId(10),
+        applicant_name: "编辑".into(),
+        title: "开设微博“南昌人社”".into(),
+        data: serde_json::json!({"account": {"platform": "weibo", "name": "南昌人社", "host_org_id": 5, "responsible_person": "王磊"}}),
+        approved_on: None,
+        event_on: None,
+        announced_on: None,
+        announce_text: String::new(),
+        announce_workdays: 0,
+        filing_due: None,
+        due_from: None,
+        filed_at: None,
+        finished_at: None,
+        version: 1,
+        created_at: 0,
+        updated_at: 0,
+    }
+}

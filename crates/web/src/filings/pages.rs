@@ -239,6 +239,10 @@ struct DetailPage {
     checks: Vec<govmedia_domain::checks::RelatedWarning>,
     /// What was typed into the action form that failed (kept on error).
     typed: ActForm,
+    /// 下一步：由XX办理, while the filing is open.
+    next_step: Option<String>,
+    /// Where the filing will go once submitted.
+    destinations: Vec<String>,
 }
 
 impl DetailPage {
@@ -323,6 +327,7 @@ async fn detail_page(
         .into_iter()
         .map(|a| (a.code(), a.label()))
         .collect();
+    let target_list = filing_targets.clone();
     let raw_steps = state.store.workflow_steps(id).await?;
     let mut who: Vec<String> = raw_steps
         .iter()
@@ -397,6 +402,8 @@ async fn detail_page(
         error,
         checks: filings::registry_checks(&state.store, &w).await?,
         typed,
+        next_step: filing::next_step(&w, &target_list),
+        destinations: filings::destinations(&state.store, &w).await?,
         w,
     })?;
     *res.status_mut() = status;

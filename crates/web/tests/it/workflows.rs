@@ -484,3 +484,61 @@ both_backends!(accepting_twice_says_it_was_done, async |store: Store| {
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
     assert_eq!(r.json()["code"], "filing_already_answered");
 });
+
+both_backends!(
+    a_filing_says_who_acts_next_and_the_applicant_can_withdraw,
+    async |store: Store| {
+        let app = app(store).await;
+        let t = app.token("nc_editor").await;
+        let nc = org_id(&app.store, NC).await;
+        let r = app
+            .send(json_req(
+                "POST",
+                "/api/v1/filings",
+                Some(&t),
+                &serde_json::json!({"kind": "open", "platform": "bilibili", "name": "南昌人社",
+                    "host_org_id": nc, "responsible_person": "王磊"})
+                .to_string(),
+            ))
+            .await;
+        let id = r.json()["id"].as_i64().unwrap();
+        let editor = app.browser("nc_editor").await;
+        let page = app.send(editor.get(&format!("/filings/{id}"))).await.text();
+        assert!(
+            page.contains("下一步：由南昌市人力资源和社会保障局单位负责人审批"),
+            "{page}"
+        );
+        // A city bureau's own account files to the bureau and the center.
+        assert!(
+            page.contains("备案报送至：南昌市人力资源和社会保障局、"),
+            "{page}"
+        );
+        assert!(
+            page.contains("do-withdraw"),
+            "the applicant may take it back"
+        );
+        // Nobody else may; and it is not a to-do of the applicant's.
+        let leader = app.browser("nc_leader").await;
+        let other = app.send(leader.get(&format!("/filings/{id}"))).await.text();
+        assert!(!other.contains("do-withdraw"));
+        let todo = app.send(editor.get("/todo")).await.text();
+        assert!(
+            !todo.contains(&format!("/filings/{id}\"")),
+            "withdrawing is not a to-do"
+        );
+        let r = app
+            .send(editor.post(&format!("/filings/{id}/act"), &[("action", "withdraw")]))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let w = app
+            .get_api(&t, &format!("/api/v1/filings/{id}"))
+            .await
+            .json();
+        assert_eq!(w["workflow"]["state"], "withdrawn");
+        let page = app.send(editor.get(&format!("/filings/{id}"))).await.text();
+        assert!(
+            !page.contains("下一步："),
+            "a withdrawn application is over"
+        );
+    }
+);

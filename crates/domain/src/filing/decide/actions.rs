@@ -60,6 +60,18 @@ pub fn decide_reject(
     effects(w, Action::Reject, opinion, true)
 }
 
+/// 撤回: the applicant takes back an application nobody has acted on yet
+/// (still 待审批); it ends there.
+pub fn decide_withdraw(
+    ctx: &ActCtx<'_>,
+    w: &Filing,
+    targets: &[FilingTarget],
+    input: &ActInput,
+) -> Result<Effects, RuleError> {
+    let opinion = gate(ctx, w, targets, Action::Withdraw, input)?;
+    effects(w, Action::Withdraw, opinion, true)
+}
+
 /// The planned account an opening application carries.
 pub fn planned_account(w: &Filing) -> Result<AccountDraft, RuleError> {
     serde_json::from_value::<PlannedAccount>(w.data["account"].clone())

@@ -195,6 +195,8 @@ pub fn allowed_actions(p: &Principal, w: &Filing, targets: &[FilingTarget]) -> V
                 w.applicant_id != p.user_id
                     && p.allows_org(a.permission(), w.host_org_id, &w.host_org_path)
             }
+            // Only the applicant takes back their own application.
+            Action::Withdraw => w.applicant_id == p.user_id,
             _ => p.allows_org(a.permission(), w.host_org_id, &w.host_org_path),
         })
         .collect()
@@ -300,6 +302,7 @@ pub fn decide(
         Action::AcceptFiling | Action::ReturnFiling => {
             decide_answer_filing(ctx, w, targets, action, input)
         }
+        Action::Withdraw => decide_withdraw(ctx, w, targets, input),
     }
 }
 

@@ -5,7 +5,7 @@ use crate::auth::{Assignment, DataScope};
 use crate::filing::model::{Action, FilingKind, State, TargetStatus};
 use crate::filing::record::{Filing, FilingTarget};
 use crate::filing::routing::RouteNode;
-use crate::ids::{FilingId, UserId};
+use crate::ids::UserId;
 use crate::org::OrgLevel;
 use crate::platform::Platform;
 
@@ -51,33 +51,7 @@ fn d(s: &str) -> NaiveDate {
 }
 
 fn workflow(kind: FilingKind, state: State) -> Filing {
-    Filing {
-        id: FilingId(1),
-        kind,
-        state,
-        host_org_id: OrgId(5),
-        host_org_name: "南昌市人力资源和社会保障局".into(),
-        host_org_path: "/1/5/".into(),
-        account_id: (kind != FilingKind::Open).then_some(AccountId(7)),
-        account_name: None,
-        survivor_account_id: None,
-        applicant_id: UserId(10),
-        applicant_name: "编辑".into(),
-        title: "开设微博“南昌人社”".into(),
-        data: serde_json::json!({"account": {"platform": "weibo", "name": "南昌人社", "host_org_id": 5, "responsible_person": "王磊"}}),
-        approved_on: None,
-        event_on: None,
-        announced_on: None,
-        announce_text: String::new(),
-        announce_workdays: 0,
-        filing_due: None,
-        due_from: None,
-        filed_at: None,
-        finished_at: None,
-        version: 1,
-        created_at: 0,
-        updated_at: 0,
-    }
+    crate::filing::record::sample_filing(kind, state)
 }
 
 fn target(org: i64, status: TargetStatus) -> FilingTarget {
@@ -178,6 +152,32 @@ fn approving_over_a_registry_warning_needs_a_reason() {
     );
     // Without warnings no reason is asked.
     assert!(decide_approve(&ctx(&l, &cal, "2026-11-20"), &w, &[], &opinion("同意")).is_ok());
+}
+
+#[test]
+fn only_the_applicant_withdraws_and_only_before_anyone_acted() {
+    let cal = Calendar::builtin();
+    let w = workflow(FilingKind::Open, State::Applied);
+    let (e, l) = (editor(), leader());
+    let eff = decide_withdraw(&ctx(&e, &cal, "2026-11-20"), &w, &[], &opinion("")).unwrap();
+    assert_eq!(eff.to, State::Withdrawn);
+    assert!(eff.update.finished, "a withdrawn application is over");
+    assert_eq!(
+        decide_withdraw(&ctx(&l, &cal, "2026-11-20"), &w, &[], &opinion(""))
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
+    let approved = Filing {
+        state: State::Approved,
+        ..w
+    };
+    assert_eq!(
+        decide_withdraw(&ctx(&e, &cal, "2026-11-20"), &approved, &[], &opinion(""))
+            .unwrap_err()
+            .code(),
+        "illegal_transition"
+    );
 }
 
 #[test]
