@@ -5,12 +5,14 @@ use chrono::{Duration, NaiveDate};
 use govmedia_app::{Caller, filings};
 use govmedia_domain::account::{AccountDraft, AccountInput};
 use govmedia_domain::auth::{Principal, Scope};
+use govmedia_domain::clock::FixedClock;
 use govmedia_domain::filing::{ActInput, Action, ChangeInput, FilingKind};
 use govmedia_domain::platform::Platform;
 use govmedia_domain::{AccountId, FilingId};
 use govmedia_store::accounts::AccountFilter;
 use govmedia_store::orgs::Actor;
 use govmedia_store::{Store, StoreError, StoreResult};
+use std::sync::Arc;
 
 struct Who {
     actor: Actor,
@@ -104,14 +106,23 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
         .parse(base)
         .map_err(StoreError::from)
     };
+    // The store as of a day of the story: every step and audit entry is
+    // stamped with the day it happened (relative to the day the demo is
+    // created), not with the moment the demo was seeded.
+    let at = |day: NaiveDate| {
+        store
+            .clone()
+            .with_clock(Arc::new(FixedClock::at_china_noon(day)))
+    };
     let act = |w: &Who, id: FilingId, action: Action, input: ActInput, on: NaiveDate| {
         let (cal, actor, p) = (cal.clone(), w.actor.clone(), w.p.clone());
+        let dated = at(on);
         async move {
             let caller = Caller {
                 actor: &actor,
                 principal: &p,
             };
-            filings::act(store, caller, id, action, &input, on, &cal, 0).await
+            filings::act(&dated, caller, id, action, &input, on, &cal, 0).await
         }
     };
     let opened = |handle: &str, cert: &str| ActInput {
@@ -136,7 +147,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
     //    Friday before it, due 2025-10-10, filed 10-09.
     let national_day = NaiveDate::from_ymd_opt(2025, 9, 26).unwrap_or(base);
     let id = filings::apply_open(
-        store,
+        &at(national_day - Duration::days(2)),
         nc_editor.caller(),
         FilingKind::Open,
         &plan("wechat_channels", "南昌人社直播间", nc.id.0, "")?,
@@ -185,7 +196,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
 
     // 2. Applied, waiting for the leader.
     filings::apply_open(
-        store,
+        &at(ago(1)),
         nc_editor.caller(),
         FilingKind::Open,
         &plan("xiaohongshu", "南昌人社服务", nc.id.0, "")?,
@@ -194,7 +205,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
 
     // 3. Approved three weeks ago and never opened: overdue.
     let id = filings::apply_open(
-        store,
+        &at(ago(23)),
         jj_editor.caller(),
         FilingKind::Open,
         &plan("bilibili", "九江人社", jj.id.0, "")?,
@@ -204,7 +215,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
 
     // 4. Opened recently, filing due soon.
     let id = filings::apply_open(
-        store,
+        &at(ago(6)),
         nc_editor.caller(),
         FilingKind::Open,
         &plan("kuaishou", "南昌人社就业", nc.id.0, "")?,
@@ -222,7 +233,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
 
     // 5. Rejected.
     let id = filings::apply_open(
-        store,
+        &at(ago(10)),
         nc_editor.caller(),
         FilingKind::Open,
         &plan("douyin", "南昌美食探店", nc.id.0, "")?,
@@ -239,7 +250,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
 
     // 6. Official-capacity personal account, filed and waiting.
     let id = filings::apply_open(
-        store,
+        &at(ago(8)),
         nc_editor.caller(),
         FilingKind::PersonalOpen,
         &plan("weibo", "南昌人社李明谈社保", nc.id.0, "李明")?,
@@ -271,8 +282,15 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
         note: "原负责人调岗".into(),
         ..Default::default()
     };
-    let id =
-        filings::record_change(store, jj_editor.caller(), jj_weibo, &change, base, &cal).await?;
+    let id = filings::record_change(
+        &at(ago(3)),
+        jj_editor.caller(),
+        jj_weibo,
+        &change,
+        ago(3),
+        &cal,
+    )
+    .await?;
     act(&jj_editor, id, Action::SubmitFiling, none(), ago(2)).await?;
     act(
         &jj_pub,
@@ -290,7 +308,15 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
         changed_on: ago(14).to_string(),
         ..Default::default()
     };
-    filings::record_change(store, nc_editor.caller(), nc_weibo, &change, base, &cal).await?;
+    filings::record_change(
+        &at(ago(14)),
+        nc_editor.caller(),
+        nc_weibo,
+        &change,
+        ago(14),
+        &cal,
+    )
+    .await?;
 
     // 9. A closure announced two days ago.
     let food = demo_account(
@@ -301,7 +327,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
     )
     .await?;
     let id = filings::apply_close(
-        store,
+        &at(ago(7)),
         nc_editor.caller(),
         FilingKind::Close,
         food,
@@ -332,7 +358,7 @@ pub(crate) async fn seed_workflows(store: &Store, today: NaiveDate) -> StoreResu
     )
     .await?;
     let id = filings::apply_close(
-        store,
+        &at(ago(10)),
         nc_editor.caller(),
         FilingKind::Merge,
         dup,

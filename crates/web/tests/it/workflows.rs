@@ -542,3 +542,38 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    demo_history_carries_the_days_of_its_story,
+    async |store: Store| {
+        let app = app(store).await;
+        let t = app.token("center").await;
+        // The demo's first filing: approved on the Friday before National Day
+        // 2025, filed after it; its handling records carry those days.
+        let list = app.get_api(&t, "/api/v1/filings").await.json();
+        let first = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["title"].as_str().unwrap_or("").contains("南昌人社直播间"))
+            .cloned()
+            .unwrap();
+        let id = first["id"].as_i64().unwrap();
+        let center = app.browser("center").await;
+        let page = app.send(center.get(&format!("/filings/{id}"))).await.text();
+        let steps = page.split("id=\"steps\"").nth(1).unwrap();
+        for day in [
+            "2025-09-24",
+            "2025-09-26",
+            "2025-09-29",
+            "2025-10-09",
+            "2025-10-10",
+        ] {
+            assert!(steps.contains(day), "a step on {day}: {steps}");
+        }
+        assert!(
+            !steps.contains("2026-"),
+            "nothing stamped with the seeding day"
+        );
+    }
+);
