@@ -2,8 +2,10 @@
 
 use crate::spreadsheet::{SheetError, SheetLimits, read_first_sheet};
 use govmedia_domain::account::AccountDraft;
+use govmedia_domain::account::AccountStatus;
+use govmedia_domain::platform::Platform;
 use govmedia_store::accounts::AccountWithWarnings;
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{DataValidation, Format, Workbook, XlsxError};
 
 /// Columns of the export, in order. The import reads the same headers
 /// (ID and 检查提示 are ignored on import).
@@ -87,9 +89,103 @@ pub fn export(accounts: &[AccountWithWarnings]) -> Result<Vec<u8>, XlsxError> {
     sheet_bytes(&rows)
 }
 
-/// An empty file with the headers, to fill in for import.
+/// Values an import row may hold in the columns that take a choice.
+pub fn import_choices() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        ("平台", Platform::ALL.iter().map(|p| p.label()).collect()),
+        (
+            "状态",
+            AccountStatus::ALL
+                .into_iter()
+                .filter(|st| govmedia_domain::registry::status_is_editable(*st))
+                .map(|st| st.label())
+                .collect(),
+        ),
+        ("外包运维", vec!["是", "否"]),
+        ("公务人员职务账号", vec!["是", "否"]),
+    ]
+}
+
+/// The template's example row (row 2). Left as it is, it is not imported.
+const EXAMPLE_ROW: [&str; 18] = [
+    "",
+    "微博",
+    "南昌人社",
+    "nanchangrenshe",
+    "https://weibo.com/nanchangrenshe",
+    "",
+    "南昌市人力资源和社会保障局",
+    "王磊",
+    "李娜、张伟",
+    "否",
+    "",
+    "南昌市人力资源和社会保障局",
+    "政策解读、办事指引",
+    "2019-03-01",
+    "运营中",
+    "否",
+    "",
+    "",
+];
+
+/// Rows the template's drop-downs cover.
+const TEMPLATE_ROWS: u32 = 2000;
+
+/// The import template: the headers, one example row to overwrite, a
+/// second sheet listing the allowed values, and drop-downs on the columns
+/// that take a choice.
 pub fn template() -> Result<Vec<u8>, XlsxError> {
-    sheet_bytes(&[])
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("账号台账")?;
+    let bold = Format::new().set_bold();
+    let example = Format::new().set_font_color(rust_xlsxwriter::Color::RGB(0x55606E));
+    for (c, h) in COLUMNS.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        ws.set_column_width(c as u16, if c == 0 { 8 } else { 18 })?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    for (c, v) in EXAMPLE_ROW.iter().enumerate() {
+        if !v.is_empty() {
+            ws.write_string_with_format(1, c as u16, *v, &example)?;
+        }
+    }
+    for (column, values) in import_choices() {
+        let Some(c) = COLUMNS.iter().position(|h| *h == column) else {
+            continue;
+        };
+        let dv = DataValidation::new()
+            .allow_list_strings(&values)?
+            .set_error_title("填写有误")?
+            .set_error_message(format!("{column}只能填：{}", values.join("、")))?;
+        ws.add_data_validation(1, c as u16, TEMPLATE_ROWS, c as u16, &dv)?;
+    }
+    let help = wb.add_worksheet();
+    help.set_name("填写说明")?;
+    help.write_string_with_format(0, 0, "列", &bold)?;
+    help.write_string_with_format(0, 1, "可填写的值", &bold)?;
+    help.set_column_width(0, 18)?;
+    help.set_column_width(1, 60)?;
+    let mut r = 1;
+    for (column, values) in import_choices() {
+        help.write_string(r, 0, column)?;
+        help.write_string(r, 1, values.join("、"))?;
+        r += 1;
+    }
+    for (column, rule) in [
+        ("账号名称、负责人", "必填"),
+        (
+            "主办单位ID / 主办单位",
+            "至少填一项；单位须在您的管辖范围内",
+        ),
+        ("开设日期", "格式 YYYY-MM-DD，不晚于今天"),
+        ("示例行", "第2行为示例（灰色），请覆盖或删除后再导入"),
+    ] {
+        help.write_string(r, 0, column)?;
+        help.write_string(r, 1, rule)?;
+        r += 1;
+    }
+    wb.save_to_buffer()
 }
 
 /// One data row of an import file: the draft, plus the host org given by
@@ -169,6 +265,11 @@ pub fn parse_import(bytes: &[u8], max_rows: usize) -> Result<Vec<ImportRow>, Imp
                 .map(|c| row.get(c).to_string())
                 .unwrap_or_default()
         };
+        // The template's example, left untouched, is not an account.
+        let untouched = COLUMNS.iter().zip(EXAMPLE_ROW).all(|(h, v)| get(h) == v);
+        if untouched {
+            continue;
+        }
         let mut errors = Vec::new();
         let mut flag = |name: &str| match parse_bool(&get(name)) {
             Ok(b) => b,
@@ -285,5 +386,38 @@ mod tests {
         assert_eq!(parsed[1].host_org_name, "南昌市人力资源和社会保障局");
         assert_eq!(parsed[1].errors.len(), 1);
         assert_eq!(parse_import(&bytes, 1), Err(ImportError::TooManyRows(1)));
+    }
+}
+
+#[cfg(test)]
+mod template_tests {
+    use super::*;
+
+    #[test]
+    fn the_template_teaches_and_imports_nothing_by_itself() {
+        let bytes = template().expect("template");
+        // An example row, a sheet of allowed values, drop-downs.
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).expect("xlsx");
+        let mut sheet = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").expect("sheet1"),
+            &mut sheet,
+        )
+        .expect("read");
+        assert!(sheet.contains("<dataValidation"), "drop-downs");
+        let mut strings = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/sharedStrings.xml").expect("strings"),
+            &mut strings,
+        )
+        .expect("read");
+        assert!(
+            zip.file_names().any(|n| n == "xl/worksheets/sheet2.xml"),
+            "填写说明"
+        );
+        assert!(strings.contains("填写说明") || strings.contains("可填写的值"));
+        assert!(strings.contains("南昌人社"), "an example row");
+        // The untouched example is skipped: the template alone is empty.
+        assert_eq!(parse_import(&bytes, 100), Err(ImportError::Empty));
     }
 }

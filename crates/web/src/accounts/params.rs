@@ -191,7 +191,7 @@ pub fn resolve_import(
             Err(e) => problems.extend(
                 e.0.into_iter()
                     .filter(|fe| fe.field != "host_org_id" || !host_problem)
-                    .map(|fe| fe.message),
+                    .map(|fe| with_allowed_values(fe.code, fe.message)),
             ),
         }
         if !problems.is_empty() {
@@ -202,6 +202,22 @@ pub fn resolve_import(
         Ok(ok)
     } else {
         Err(errors)
+    }
+}
+
+/// A row error about a choice names the values the column allows.
+fn with_allowed_values(code: &str, message: String) -> String {
+    let column = match code {
+        "invalid_platform" => "平台",
+        "invalid_status" => "状态",
+        _ => return message,
+    };
+    match super::excel::import_choices()
+        .into_iter()
+        .find(|(c, _)| *c == column)
+    {
+        Some((_, values)) => format!("{message}（可填：{}）", values.join("、")),
+        None => message,
     }
 }
 

@@ -103,6 +103,10 @@ both_backends!(bad_excel_imports_nothing, async |store: Store| {
     assert!(page.contains("共有 2 行存在问题"), "{page}");
     assert!(page.contains("<td>3</td>") && page.contains("<td>4</td>"));
     assert!(page.contains("请选择有效的平台"));
+    assert!(
+        page.contains("可填：微博、微信公众号"),
+        "a row error names the allowed values"
+    );
     assert!(page.contains("不存在的单位"));
     assert_eq!(account_count(&app.store).await, n);
     // Missing columns.
