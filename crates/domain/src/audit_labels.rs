@@ -16,6 +16,7 @@ pub fn action_label(action: &str, outcome: Option<Outcome>) -> String {
         "account.create" => "登记账号",
         "account.register" => "存量账号登记",
         "account.import" => "Excel导入账号",
+        "account.export" => "导出账号台账",
         "account.update" => "修改账号",
         "calendar.day" => "修改日历单日",
         "calendar.load" => "录入年度日历",
@@ -32,6 +33,8 @@ pub fn action_label(action: &str, outcome: Option<Outcome>) -> String {
         "user.password" if failed => "修改密码失败",
         "user.password" => "修改密码",
         "audit.purge" => "清理过期审计日志",
+        "demo.seed" => "生成演示数据",
+        "lexicon.reload" => "重新加载词库",
         _ => "",
     };
     if !fixed.is_empty() {
@@ -122,6 +125,7 @@ mod tests {
             "auth.logout",
             "account.register",
             "account.import",
+            "account.export",
             "account.update",
             "calendar.day",
             "calendar.load",
@@ -137,6 +141,8 @@ mod tests {
             "user.unlock",
             "user.password",
             "audit.purge",
+            "demo.seed",
+            "lexicon.reload",
         ] {
             let l = action_label(a, Some(Outcome::Success));
             assert!(l != "其他操作" && !l.is_ascii(), "{a}");

@@ -177,6 +177,20 @@ impl Store {
         for t in &e.targets {
             apply_target(&mut tx, actor, w.id, t).await?;
         }
+        for a in &e.attachments {
+            sqlx::query(
+                "INSERT INTO filing_attachments (workflow_id, filename, content_type, size_bytes, data, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(w.id.0)
+            .bind(&a.filename)
+            .bind(a.content_type)
+            .bind(a.bytes.len() as i64)
+            .bind(a.bytes.clone())
+            .bind(&actor.username)
+            .bind(now)
+            .execute(tx.conn())
+            .await?;
+        }
         let u = &e.update;
         if let Some(d) = u.approved_on {
             q.push(", approved_on = ").bind(d.to_string());

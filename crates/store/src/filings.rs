@@ -329,3 +329,67 @@ impl Store {
         })
     }
 }
+
+/// A file kept with a filing, without its content.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AttachmentMeta {
+    pub id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub uploaded_by: String,
+    pub uploaded_at: i64,
+}
+
+impl Store {
+    /// The files kept with filing `id` (the caller has checked it may see
+    /// the filing), oldest first.
+    pub async fn filing_attachments(&self, id: FilingId) -> StoreResult<Vec<AttachmentMeta>> {
+        let rows = sqlx::query(
+            "SELECT id, filename, content_type, size_bytes, uploaded_by, uploaded_at FROM filing_attachments WHERE workflow_id = $1 ORDER BY id",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AttachmentMeta {
+                    id: r.try_get(0)?,
+                    filename: r.try_get(1)?,
+                    content_type: r.try_get(2)?,
+                    size_bytes: r.try_get(3)?,
+                    uploaded_by: r.try_get(4)?,
+                    uploaded_at: r.try_get(5)?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// One file of filing `id` with its content.
+    pub async fn filing_attachment(
+        &self,
+        id: FilingId,
+        attachment: i64,
+    ) -> StoreResult<(AttachmentMeta, Vec<u8>)> {
+        let r = sqlx::query(
+            "SELECT id, filename, content_type, size_bytes, uploaded_by, uploaded_at, data FROM filing_attachments WHERE workflow_id = $1 AND id = $2",
+        )
+        .bind(id.0)
+        .bind(attachment)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok((
+            AttachmentMeta {
+                id: r.try_get(0)?,
+                filename: r.try_get(1)?,
+                content_type: r.try_get(2)?,
+                size_bytes: r.try_get(3)?,
+                uploaded_by: r.try_get(4)?,
+                uploaded_at: r.try_get(5)?,
+            },
+            r.try_get(6)?,
+        ))
+    }
+}

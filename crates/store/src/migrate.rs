@@ -47,6 +47,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_sort_keys.sql"),
         postgres: include_str!("../migrations/postgres/0007_sort_keys.sql"),
     },
+    Migration {
+        version: "0008_filing_attachments",
+        sqlite: include_str!("../migrations/sqlite/0008_filing_attachments.sql"),
+        postgres: include_str!("../migrations/postgres/0008_filing_attachments.sql"),
+    },
 ];
 
 /// Key of the PostgreSQL advisory lock that serializes migrations across

@@ -7,14 +7,17 @@
 //! - `record`: the workflow record, its filing targets and steps;
 //! - `routing`: where a filing goes and who receives it;
 //! - `decide`: one pure decision per action, returning effects;
-//! - `next`: who acts next, in words.
+//! - `next`: who acts next, in words;
+//! - `attachment`: the files a resubmitted filing may carry.
 
+mod attachment;
 mod decide;
 mod model;
 mod next;
 mod record;
 mod routing;
 
+pub use attachment::*;
 pub use decide::*;
 pub use model::*;
 pub use next::*;

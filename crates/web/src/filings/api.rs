@@ -12,6 +12,7 @@ use govmedia_app::filings;
 use govmedia_domain::account::AccountDraft;
 use govmedia_domain::auth::Permission;
 use govmedia_domain::filing;
+use govmedia_domain::filing::Upload;
 use govmedia_domain::filing::{ActInput, ChangeInput};
 use govmedia_domain::filing::{Action, FilingKind, State as WfState};
 use govmedia_domain::{AccountId, FilingId};
@@ -90,8 +91,9 @@ async fn load(
         .iter()
         .map(|a| a.code())
         .collect();
+    let attachments = state.store.filing_attachments(w.id).await?;
     Ok(Json(
-        json!({"workflow": w, "steps": steps, "filing_targets": targets, "allowed_actions": actions}),
+        json!({"workflow": w, "steps": steps, "filing_targets": targets, "allowed_actions": actions, "attachments": attachments}),
     ))
 }
 
@@ -209,6 +211,14 @@ async fn change(
     Ok((StatusCode::CREATED, Json(json!({"id": wid}))))
 }
 
+/// A file in a JSON body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiUpload {
+    filename: String,
+    content_base64: String,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActBody {
@@ -230,6 +240,9 @@ pub struct ActBody {
     /// Approve over registry warnings: why the unit agrees anyway.
     #[serde(default)]
     override_reason: String,
+    /// submit_filing: files to keep with the filing, base64-encoded.
+    #[serde(default)]
+    attachments: Vec<ApiUpload>,
 }
 
 async fn act(
@@ -255,6 +268,26 @@ async fn act(
         announce_text: b.announce_text,
         date: b.date,
         override_reason: b.override_reason,
+        attachments: b
+            .attachments
+            .into_iter()
+            .map(|u| {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD
+                    .decode(u.content_base64.trim())
+                    .map(|bytes| Upload {
+                        filename: u.filename,
+                        bytes,
+                    })
+                    .map_err(|_| {
+                        AppError::new(
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            "invalid_attachment",
+                            "附件内容须为 base64 编码",
+                        )
+                    })
+            })
+            .collect::<Result<_, _>>()?,
     };
     let cal = state.store.calendar().await?;
     let actor = s.actor();

@@ -2,6 +2,7 @@
 //! to-do list.
 
 pub mod api;
+mod attachments;
 mod forms;
 pub mod pages;
 pub mod view;

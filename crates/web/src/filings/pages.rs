@@ -243,6 +243,8 @@ struct DetailPage {
     next_step: Option<String>,
     /// Where the filing will go once submitted.
     destinations: Vec<String>,
+    /// Files kept with the filing.
+    attachments: Vec<govmedia_store::filings::AttachmentMeta>,
 }
 
 impl DetailPage {
@@ -404,10 +406,36 @@ async fn detail_page(
         typed,
         next_step: filing::next_step(&w, &target_list),
         destinations: filings::destinations(&state.store, &w).await?,
+        attachments: state.store.filing_attachments(w.id).await?,
         w,
     })?;
     *res.status_mut() = status;
     Ok(res)
+}
+
+/// The filing page again after a failed action, keeping what was typed.
+pub(super) async fn detail_with_error(
+    state: &AppState,
+    s: &Session,
+    id: FilingId,
+    message: String,
+    action: Action,
+    input: ActInput,
+) -> PageResult<Response> {
+    let typed = ActForm {
+        action: action.code().to_string(),
+        opinion: input.opinion,
+        ..Default::default()
+    };
+    detail_page(
+        state,
+        s,
+        id,
+        message,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        typed,
+    )
+    .await
 }
 
 async fn detail(
@@ -467,6 +495,7 @@ async fn act(
         announce_text: f.announce_text.clone(),
         date: f.date.clone(),
         override_reason: f.override_reason.clone(),
+        attachments: Vec::new(),
     };
     let cal = state.store.calendar().await?;
     let actor = s.actor();
@@ -508,6 +537,11 @@ pub fn router() -> Router<AppState> {
         .route("/filings/new", get(forms::new_form))
         .route("/filings/{id}", get(detail))
         .route("/filings/{id}/act", post(act))
+        .route("/filings/{id}/resubmit", post(super::attachments::resubmit))
+        .route(
+            "/filings/{id}/attachments/{file}",
+            get(super::attachments::download),
+        )
         .route("/todo", get(todo))
         .route("/todo/read", post(mark_read))
         .route(

@@ -577,3 +577,81 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    a_returned_filing_is_resubmitted_with_a_note_and_attachments,
+    async |store: Store| {
+        let app = app(store).await;
+        // The demo's 九江 change filing was returned for a 保密承诺书.
+        let t = app.token("jj_editor").await;
+        let list = app
+            .get_api(&t, "/api/v1/filings?state=returned")
+            .await
+            .json();
+        let id = list["items"][0]["id"].as_i64().expect("a returned filing");
+        let b = app.browser("jj_editor").await;
+        let page = app.send(b.get(&format!("/filings/{id}"))).await.text();
+        assert!(page.contains("补正说明") && page.contains("name=\"attachments\""));
+        let boundary = "XyZattach";
+        let mut body = Vec::new();
+        let mut part = |name: &str, filename: Option<&str>, data: &[u8]| {
+            let disp = match filename {
+                Some(f) => format!("form-data; name=\"{name}\"; filename=\"{f}\""),
+                None => format!("form-data; name=\"{name}\""),
+            };
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: {disp}\r\n\r\n").as_bytes(),
+            );
+            body.extend_from_slice(data);
+            body.extend_from_slice(b"\r\n");
+        };
+        part("_csrf", None, b.csrf.as_bytes());
+        part("opinion", None, "已补充新负责人的保密承诺书".as_bytes());
+        part("attachments", Some("保密承诺书.pdf"), b"%PDF-1.7 test");
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let send = |body: Vec<u8>| {
+            axum::http::Request::post(format!("/filings/{id}/resubmit"))
+                .header(axum::http::header::COOKIE, &b.cookie)
+                .header(
+                    axum::http::header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(axum::body::Body::from(body))
+                .unwrap()
+        };
+        // A file that is not a document is refused, the note kept.
+        let bad = String::from_utf8_lossy(&body)
+            .replace("%PDF-1.7 test", "MZ not a pdf")
+            .into_bytes();
+        let r = app.send(send(bad)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert!(r.text().contains("不是 PDF、PNG 或 JPG"));
+        assert!(
+            r.text().contains("已补充新负责人的保密承诺书"),
+            "the note is kept"
+        );
+        let r = app.send(send(body)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let w = app
+            .get_api(&t, &format!("/api/v1/filings/{id}"))
+            .await
+            .json();
+        assert_eq!(w["workflow"]["state"], "filed");
+        assert_eq!(w["attachments"][0]["filename"], "保密承诺书.pdf");
+        let steps = w["steps"].to_string();
+        assert!(steps.contains("已补充新负责人的保密承诺书"));
+        // The receiver downloads it; another city cannot.
+        let aid = w["attachments"][0]["id"].as_i64().unwrap();
+        let jj_pub = app.browser("jj_pub").await;
+        let r = app
+            .send(jj_pub.get(&format!("/filings/{id}/attachments/{aid}")))
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(&r.body[..], &b"%PDF-1.7 test"[..]);
+        let nc = app.browser("nc_editor").await;
+        let r = app
+            .send(nc.get(&format!("/filings/{id}/attachments/{aid}")))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    }
+);

@@ -183,6 +183,7 @@ pub fn decide_submit_filing(
         }
     }
     e.update.filed = true;
+    e.attachments = super::super::attachment::check_uploads(&input.attachments)?;
     Ok(e)
 }
 

@@ -37,6 +37,11 @@ pub struct ActInput {
     pub date: String,
     /// Approve over registry warnings: why the unit agrees anyway.
     pub override_reason: String,
+    /// SubmitFiling: files sent with the filing (after a return, the
+    /// documents the receiver asked for). Not part of the JSON body: the
+    /// API carries them base64-encoded and the page as multipart parts.
+    #[serde(skip)]
+    pub attachments: Vec<super::attachment::Upload>,
 }
 
 /// A change of an account's operators, responsible person or name.
@@ -126,6 +131,8 @@ pub struct Effects {
     pub create_account: Option<AccountInput>,
     pub close_account: Option<ClosedAccount>,
     pub targets: Vec<TargetEffect>,
+    /// Files kept with the filing, written with the step.
+    pub attachments: Vec<super::attachment::Attachment>,
 }
 
 /// A workflow to start.
@@ -280,6 +287,7 @@ fn effects(
         create_account: None,
         close_account: None,
         targets: Vec::new(),
+        attachments: Vec::new(),
     })
 }
 
@@ -292,6 +300,12 @@ pub fn decide(
     action: Action,
     input: &ActInput,
 ) -> Result<Effects, RuleError> {
+    if action != Action::SubmitFiling && input.attachments.iter().any(|u| !u.bytes.is_empty()) {
+        return Err(RuleError::invalid(
+            "attachments_not_allowed",
+            "附件只能随报送备案一并上传",
+        ));
+    }
     match action {
         Action::Approve => decide_approve(ctx, w, targets, input),
         Action::Reject => decide_reject(ctx, w, targets, input),
