@@ -9,13 +9,16 @@ use std::collections::BTreeMap;
 /// Column name → (normalized type, nullable).
 pub type Columns = BTreeMap<String, (String, bool)>;
 
-/// Integer types become "integer", character types "text".
+/// Integer types become "integer", character types "text", binary types
+/// (SQLite BLOB, PostgreSQL BYTEA) "blob".
 pub fn normalize_type(t: &str) -> String {
     let t = t.to_ascii_lowercase();
     if t.contains("int") {
         "integer".into()
     } else if t.contains("char") || t == "text" || t.contains("clob") {
         "text".into()
+    } else if t == "bytea" || t == "blob" {
+        "blob".into()
     } else {
         t
     }
