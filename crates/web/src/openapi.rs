@@ -57,8 +57,43 @@ const FILING_ALIASES: [(&str, &str); 3] = [
     ("/workflows/{id}/actions", "/filings/{id}/actions"),
 ];
 
+/// Every operation that takes a body documents 413 and 415, and every
+/// object schema of a body refuses unknown fields, as the handlers do.
+fn conform_bodies(doc: &mut Value) {
+    fn close_objects(schema: &mut Value) {
+        if let Some(o) = schema.as_object_mut() {
+            if o.get("type") == Some(&json!("object")) && !o.contains_key("additionalProperties") {
+                o.insert("additionalProperties".into(), json!(false));
+            }
+            for v in o.values_mut() {
+                close_objects(v);
+            }
+        } else if let Some(a) = schema.as_array_mut() {
+            for v in a {
+                close_objects(v);
+            }
+        }
+    }
+    let e = json!({"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}});
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for ops in paths.values_mut().filter_map(Value::as_object_mut) {
+            for op in ops.values_mut() {
+                if op.get("requestBody").is_none() {
+                    continue;
+                }
+                close_objects(&mut op["requestBody"]);
+                op["responses"]["413"] =
+                    json!({"description": "请求体过大（body_too_large）", "content": e});
+                op["responses"]["415"] = json!({"description": "须为 Content-Type: application/json（content_type）", "content": e});
+            }
+        }
+    }
+    close_objects(&mut doc["components"]["schemas"]["AccountBody"]);
+}
+
 pub fn document() -> Value {
     let mut doc = paths_document();
+    conform_bodies(&mut doc);
     // An update is an AccountBody that must carry the version it read.
     let mut update = doc["components"]["schemas"]["AccountBody"].clone();
     if let Some(req) = update["required"].as_array_mut() {
@@ -99,17 +134,50 @@ fn paths_document() -> Value {
         }
         r
     };
+    let mut warning_codes: Vec<&str> = govmedia_domain::checks::WarningKind::ALL
+        .iter()
+        .map(|k| k.code())
+        .collect();
+    warning_codes.push("any");
+    // Empty means "all" in a list filter (a page's form sends empty fields).
+    warning_codes.push("");
+    let mut platforms: Vec<&str> = govmedia_domain::platform::Platform::ALL
+        .iter()
+        .map(|p| p.code())
+        .collect();
+    platforms.push("");
+    let mut statuses: Vec<&str> = govmedia_domain::account::AccountStatus::ALL
+        .iter()
+        .map(|p| p.code())
+        .collect();
+    statuses.push("");
+    let kinds: Vec<&str> = std::iter::once("")
+        .chain(
+            govmedia_domain::filing::FilingKind::ALL
+                .iter()
+                .map(|k| k.code()),
+        )
+        .collect();
+    let states: Vec<&str> = std::iter::once("")
+        .chain(govmedia_domain::filing::State::ALL.iter().map(|k| k.code()))
+        .collect();
+    let actions: Vec<&str> = govmedia_domain::filing::Action::ALL
+        .iter()
+        .map(|k| k.code())
+        .collect();
+    // An optional id filter: a positive id, or empty for "all".
+    let opt_id = json!({"anyOf": [{"type": "integer", "minimum": 1, "maximum": i64::MAX}, {"type": "string", "enum": [""]}]});
     let list_params = json!([
-        {"name": "org", "in": "query", "description": "单位ID（含下级）", "schema": {"type": "integer"}},
-        {"name": "platform", "in": "query", "schema": {"$ref": "#/components/schemas/Platform"}},
-        {"name": "status", "in": "query", "schema": {"$ref": "#/components/schemas/Status"}},
-        {"name": "warning", "in": "query", "description": "提示类型代码，或 any", "schema": {"type": "string"}},
+        {"name": "org", "in": "query", "description": "单位ID（含下级）；空值表示全部", "schema": opt_id},
+        {"name": "platform", "in": "query", "description": "空值表示全部", "schema": {"type": "string", "enum": platforms}},
+        {"name": "status", "in": "query", "description": "空值表示全部", "schema": {"type": "string", "enum": statuses}},
+        {"name": "warning", "in": "query", "description": "提示类型代码，或 any", "schema": {"type": "string", "enum": warning_codes}},
         {"name": "q", "in": "query", "description": "名称或平台ID关键词", "schema": {"type": "string", "maxLength": 50}},
-        {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["org", "name", "platform", "opened_on", "updated"]}},
-        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+        {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["", "org", "name", "platform", "opened_on", "updated"]}},
+        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000}},
         {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}
     ]);
-    let id_param = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}]);
+    let id_param = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}}]);
     let account = json!({"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Account"}}}});
     json!({
         "openapi": "3.1.0",
@@ -144,7 +212,7 @@ fn paths_document() -> Value {
                     "required": ["platform", "name", "host_org_id", "responsible_person"],
                     "properties": {
                         "platform": {"$ref": "#/components/schemas/Platform"}, "name": {"type": "string", "maxLength": 50},
-                        "host_org_id": {"type": "integer"}, "responsible_person": {"type": "string", "maxLength": 30},
+                        "host_org_id": {"type": "integer", "minimum": 1}, "responsible_person": {"type": "string", "maxLength": 30},
                         "handle": {"type": "string"}, "home_url": {"type": "string"}, "operators": {"type": "string"},
                         "vendor_operated": {"type": "boolean"}, "vendor_name": {"type": "string"},
                         "certification_subject": {"type": "string"}, "purpose": {"type": "string"},
@@ -183,30 +251,30 @@ fn paths_document() -> Value {
             "/calendar/days/{date}": {"get": {"summary": "某日是否为工作日", "parameters": [{"name": "date", "in": "path", "required": true, "schema": {"type": "string", "format": "date"}}],
                 "responses": with(json!({"200": {"description": "{\"date\",\"workday\",\"name\"}"}}))}},
             "/calendar/years/{year}": {"put": {"summary": "录入某年度节假日安排（整体替换，需 calendar:manage）",
-                "parameters": [{"name": "year", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "parameters": [{"name": "year", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 2000, "maximum": 2100}}],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["year", "days"], "properties": {"year": {"type": "integer"}, "papers": {"type": "array", "items": {"type": "string"}}, "days": {"type": "array", "items": {"type": "object", "required": ["name", "date", "isOffDay"], "properties": {"name": {"type": "string"}, "date": {"type": "string", "format": "date"}, "isOffDay": {"type": "boolean"}}}}}}}}},
                 "responses": with(json!({"204": {"description": "已生效"}}))}},
             "/workflows": {
                 "get": {"summary": "管辖范围内的报批备案申请", "parameters": [
-                    {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["open", "personal_open", "change", "close", "merge", "backfill"]}},
-                    {"name": "state", "in": "query", "schema": {"type": "string"}},
-                    {"name": "overdue", "in": "query", "schema": {"type": "boolean"}},
-                    {"name": "account", "in": "query", "schema": {"type": "integer"}},
-                    {"name": "org", "in": "query", "description": "主办单位（含下级单位）", "schema": {"type": "integer", "minimum": 1}},
-                    {"name": "q", "in": "query", "description": "事项或申请人中的关键词", "schema": {"type": "string"}}],
+                    {"name": "kind", "in": "query", "schema": {"type": "string", "enum": kinds}},
+                    {"name": "state", "in": "query", "schema": {"type": "string", "enum": states}},
+                    {"name": "overdue", "in": "query", "schema": {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["", "0", "1"]}]}},
+                    {"name": "account", "in": "query", "description": "空值表示全部", "schema": opt_id},
+                    {"name": "org", "in": "query", "description": "主办单位（含下级单位）；空值表示全部", "schema": opt_id},
+                    {"name": "q", "in": "query", "description": "事项或申请人中的关键词", "schema": {"type": "string", "maxLength": 50}}],
                     "responses": with(json!({"200": {"description": "{\"items\",\"total\"}"}}))},
                 "post": {"summary": "申请开设（kind: open | personal_open）", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false,
                     "required": ["kind", "platform", "name", "host_org_id", "responsible_person"],
-                    "properties": {"kind": {"type": "string"}, "platform": {"$ref": "#/components/schemas/Platform"}, "name": {"type": "string"}, "host_org_id": {"type": "integer"}, "responsible_person": {"type": "string"}, "operators": {"type": "string"}, "purpose": {"type": "string"}, "owner_name": {"type": "string"}}}}}},
+                    "properties": {"kind": {"type": "string", "enum": ["open", "personal_open"]}, "platform": {"$ref": "#/components/schemas/Platform"}, "name": {"type": "string"}, "host_org_id": {"type": "integer", "minimum": 1}, "responsible_person": {"type": "string"}, "operators": {"type": "string"}, "purpose": {"type": "string"}, "owner_name": {"type": "string"}}}}}},
                     "responses": with(json!({"201": {"description": "{\"id\"}"}}))}
             },
             "/workflows/{id}": {"get": {"summary": "申请详情、办理记录、备案接收情况与当前用户可执行的操作", "parameters": id_param, "responses": with(json!({"200": {"description": "成功"}}))}},
-            "/workflows/{id}/actions": {"post": {"summary": "办理：approve、reject、open_account、announce、deregister、submit_filing、accept_filing、return_filing",
+            "/workflows/{id}/actions": {"post": {"summary": "办理：approve、reject、open_account、announce、deregister、submit_filing、accept_filing、return_filing、withdraw",
                 "parameters": id_param,
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["action"], "properties": {"action": {"type": "string"}, "opinion": {"type": "string"}, "handle": {"type": "string"}, "home_url": {"type": "string"}, "certification_subject": {"type": "string"}, "opened_on": {"type": "string", "format": "date"}, "announce_text": {"type": "string"}, "date": {"type": "string", "format": "date"}}}}}},
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["action"], "properties": {"action": {"type": "string", "enum": actions}, "opinion": {"type": "string", "maxLength": 1000}, "handle": {"type": "string"}, "home_url": {"type": "string"}, "certification_subject": {"type": "string"}, "opened_on": {"type": "string", "format": "date"}, "announce_text": {"type": "string"}, "date": {"type": "string", "format": "date"}, "override_reason": {"type": "string", "maxLength": 500}, "attachments": {"type": "array", "maxItems": 5, "items": {"type": "object", "additionalProperties": false, "required": ["filename", "content_base64"], "properties": {"filename": {"type": "string"}, "content_base64": {"type": "string", "contentEncoding": "base64"}}}}}}}}},
                 "responses": with(json!({"200": {"description": "{\"id\",\"state\"}；非法操作 409 illegal_transition / own_request / announcement_period"}}))}},
             "/accounts/{id}/close": {"post": {"summary": "申请关停或整合（kind: close | merge）", "parameters": id_param,
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["kind", "reason"], "properties": {"kind": {"type": "string"}, "reason": {"type": "string"}, "survivor_account_id": {"type": "integer"}}}}}},
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["kind", "reason"], "properties": {"kind": {"type": "string", "enum": ["close", "merge"]}, "reason": {"type": "string", "maxLength": 500}, "survivor_account_id": {"type": "integer", "minimum": 1}}}}}},
                 "responses": with(json!({"201": {"description": "{\"id\"}"}}))}},
             "/accounts/{id}/change": {"post": {"summary": "登记运营管理者、名称或负责人变更并开始备案计时", "parameters": id_param,
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}, "responsible_person": {"type": "string"}, "operators": {"type": "string"}, "vendor_name": {"type": "string"}, "changed_on": {"type": "string", "format": "date"}, "note": {"type": "string"}}}}}},
@@ -214,7 +282,7 @@ fn paths_document() -> Value {
             "/todo": {"get": {"summary": "我的待办（按备案时限排序）", "responses": with(json!({"200": {"description": "{\"items\",\"total\"}"}}))}},
             "/scan": {"post": {"summary": "合规扫描：词库（抗变形）、错误表述、个人信息、广告、外链、密级标志、转载来源",
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["text"],
-                    "properties": {"text": {"type": "string", "maxLength": 200000}, "repost": {"type": "boolean"}, "source": {"type": "string"}, "disclosure": {"type": "boolean", "description": "惩戒公示/强制性信息披露"}}}}}},
+                    "properties": {"text": {"type": "string", "maxLength": 200000}, "repost": {"type": "boolean"}, "source": {"type": ["string", "null"]}, "disclosure": {"type": "boolean", "description": "惩戒公示/强制性信息披露"}}}}}},
                 "responses": with(json!({"200": {"description": "{\"findings\":[{kind, subkind, rule, category, severity, start, end, char_start, char_end, matched, suggestion}]}"}}))}},
             "/mask": {"post": {"summary": "个人信息去标识化", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["text"], "properties": {"text": {"type": "string"}}}}}},
                 "responses": with(json!({"200": {"description": "{\"text\"}"}}))}},
@@ -231,6 +299,31 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_body_documents_413_and_415_and_refuses_unknown_fields() {
+        let doc = document();
+        let text = doc.to_string();
+        for (path, ops) in doc["paths"].as_object().unwrap() {
+            for (method, op) in ops.as_object().unwrap() {
+                if op.get("requestBody").is_some() {
+                    for status in ["413", "415", "422"] {
+                        assert!(
+                            op["responses"][status].is_object(),
+                            "{method} {path} lacks {status}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            !text.contains(r#""type":"object","required"#) || text.contains("additionalProperties")
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["AccountCreateBody"]["additionalProperties"],
+            false
+        );
+    }
 
     #[test]
     fn every_route_is_documented() {

@@ -104,7 +104,7 @@ impl ListParams {
             Some(s) => match num(s) {
                 Some(v) if (1..=1_000_000).contains(&v) => v,
                 _ => {
-                    errs.push("page", "invalid_page", "页码须为正整数");
+                    errs.push("page", "invalid_page", "页码须为1至1000000的整数");
                     1
                 }
             },

@@ -46,6 +46,9 @@ async fn list(
 ) -> ApiResult<Json<Value>> {
     let scope = s.require(Permission::AccountRead)?;
     let bad = |code: &'static str, m: &str| AppError::bad_request(code, m.to_string());
+    if q.q.chars().count() > 50 {
+        return Err(bad("invalid_query", "关键词不能超过50个字符"));
+    }
     let f = FilingFilter {
         kind: match q.kind.as_str() {
             "" => None,
