@@ -10,7 +10,7 @@ use govmedia_store::{Store, StoreResult};
 /// Returns how many deadlines were set.
 pub async fn load_year(store: &Store, actor: &Actor, f: &YearFile) -> StoreResult<usize> {
     store.calendar_load_year(actor, f).await?;
-    fill_waiting_deadlines(store, &store.calendar().await?).await
+    fill_waiting_deadlines(store, &*store.calendar().await?).await
 }
 
 /// What is missing from the calendar as of `today`: the year due (this

@@ -282,7 +282,7 @@ pub async fn calendar(
             .await
             .map_err(|e| e.to_string())?
     } else {
-        govmedia_domain::calendar::Calendar::builtin()
+        std::sync::Arc::new(govmedia_domain::calendar::Calendar::builtin())
     };
     let parse = |s: &str| {
         chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")

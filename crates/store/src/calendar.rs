@@ -22,13 +22,16 @@ impl Store {
     /// The shipped calendar with every year stored in the database laid
     /// over it. Read fresh on each call, so a change made on any instance
     /// takes effect at once everywhere.
-    pub async fn calendar(&self) -> StoreResult<Calendar> {
-        let mut cal = Calendar::builtin();
-        for f in self.stored_years().await? {
-            cal.set_year(&f)
-                .map_err(|e| StoreError::Other(format!("stored calendar {}: {e}", f.year)))?;
-        }
-        Ok(cal)
+    pub async fn calendar(&self) -> StoreResult<std::sync::Arc<Calendar>> {
+        self.cached("calendar".into(), || async {
+            let mut cal = Calendar::builtin();
+            for f in self.stored_years().await? {
+                cal.set_year(&f)
+                    .map_err(|e| StoreError::Other(format!("stored calendar {}: {e}", f.year)))?;
+            }
+            Ok(cal)
+        })
+        .await
     }
 
     async fn stored_years(&self) -> StoreResult<Vec<YearFile>> {

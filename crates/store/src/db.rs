@@ -56,6 +56,8 @@ pub struct Store {
     /// Where "now" comes from for every write and every time-dependent
     /// query (the system clock unless a caller sets another).
     clock: SharedClock,
+    /// Derived views, invalidated by every committed write (see `cache`).
+    cache: Arc<crate::cache::ReadCache>,
 }
 
 /// A transaction for writes. On SQLite it also holds the process-wide
@@ -65,6 +67,7 @@ pub struct WriteTx {
     pub backend: Backend,
     /// The moment of this transaction: every row it stamps gets this time.
     pub now: DateTime<Utc>,
+    cache: Arc<crate::cache::ReadCache>,
     _guard: Option<OwnedMutexGuard<()>>,
 }
 
@@ -76,6 +79,7 @@ impl WriteTx {
 
     pub async fn commit(self) -> StoreResult<()> {
         self.tx.commit().await?;
+        self.cache.invalidate();
         Ok(())
     }
 }
@@ -128,6 +132,7 @@ impl Store {
             backend,
             write_lock: Arc::new(Mutex::new(())),
             clock: Arc::new(SystemClock),
+            cache: Arc::default(),
         })
     }
 
@@ -147,6 +152,16 @@ impl Store {
         self.clock.now()
     }
 
+    pub(crate) fn read_cache(&self) -> &crate::cache::ReadCache {
+        &self.cache
+    }
+
+    /// Drops every cached view: for a write made outside [`WriteTx`]
+    /// (raw SQL in tests and tools).
+    pub fn invalidate_cache(&self) {
+        self.cache.invalidate();
+    }
+
     /// Starts a write transaction (see [`WriteTx`]).
     pub async fn begin_write(&self) -> StoreResult<WriteTx> {
         let guard = match self.backend {
@@ -163,6 +178,7 @@ impl Store {
             tx,
             backend: self.backend,
             now: self.clock.now(),
+            cache: self.cache.clone(),
             _guard: guard,
         })
     }

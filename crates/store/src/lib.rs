@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+pub mod cache;
 pub mod calendar;
 pub mod db;
 pub mod error;

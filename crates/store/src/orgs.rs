@@ -87,12 +87,19 @@ impl Actor {
 
 impl Store {
     /// All orgs within `scope`, ordered for a tree walk.
+    /// Every list page's org filter asks for this, so it is cached (see
+    /// `cache`).
     pub async fn orgs_in_scope(&self, scope: &Scope) -> StoreResult<Vec<OrgRecord>> {
-        let mut q = Sql::new(&format!("SELECT {ORG_COLUMNS} FROM orgs o WHERE 1 = 1"));
-        push_scope(&mut q, scope, "o.id", "o.path");
-        q.push(" ORDER BY o.path");
-        let rows = q.query()?.fetch_all(&self.pool).await?;
-        Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+        let orgs = self
+            .cached(format!("orgs:{scope:?}"), || async {
+                let mut q = Sql::new(&format!("SELECT {ORG_COLUMNS} FROM orgs o WHERE 1 = 1"));
+                push_scope(&mut q, scope, "o.id", "o.path");
+                q.push(" ORDER BY o.path");
+                let rows = q.query()?.fetch_all(&self.pool).await?;
+                Ok(rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?)
+            })
+            .await?;
+        Ok(orgs.as_ref().clone())
     }
 
     /// Loads one org without a scope check (for internal rules only).

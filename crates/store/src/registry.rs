@@ -95,10 +95,26 @@ impl Store {
         &self,
         ids: &[AccountId],
     ) -> StoreResult<HashMap<AccountId, Vec<(AccountId, String)>>> {
-        let mut out: HashMap<AccountId, Vec<(AccountId, String)>> = HashMap::new();
         if ids.is_empty() {
-            return Ok(out);
+            return Ok(HashMap::new());
         }
+        self.conflicts_among(Some(ids)).await
+    }
+
+    /// Every open pair of duplicates found by the migration, both ways
+    /// round. The list is short (a handful of pairs), so reading it whole
+    /// beats binding every account id of a province.
+    pub async fn all_registry_conflicts(
+        &self,
+    ) -> StoreResult<HashMap<AccountId, Vec<(AccountId, String)>>> {
+        self.conflicts_among(None).await
+    }
+
+    async fn conflicts_among(
+        &self,
+        ids: Option<&[AccountId]>,
+    ) -> StoreResult<HashMap<AccountId, Vec<(AccountId, String)>>> {
+        let mut out: HashMap<AccountId, Vec<(AccountId, String)>> = HashMap::new();
         let mut q = Sql::new(
             "SELECT c.account_id, a.name, c.holder_account_id, h.name FROM registry_conflicts c
              JOIN accounts a ON a.id = c.account_id JOIN accounts h ON h.id = c.holder_account_id
@@ -107,11 +123,13 @@ impl Store {
         q.bind(AccountStatus::Closed.code());
         q.push(" AND h.status <> ")
             .bind(AccountStatus::Closed.code());
-        q.push(" AND (c.account_id IN (");
-        q.bind_list(ids.iter().map(|x| x.0));
-        q.push(") OR c.holder_account_id IN (");
-        q.bind_list(ids.iter().map(|x| x.0));
-        q.push("))");
+        if let Some(ids) = ids {
+            q.push(" AND (c.account_id IN (");
+            q.bind_list(ids.iter().map(|x| x.0));
+            q.push(") OR c.holder_account_id IN (");
+            q.bind_list(ids.iter().map(|x| x.0));
+            q.push("))");
+        }
         for r in q.query()?.fetch_all(&self.pool).await? {
             let (a, an, h, hn): (i64, String, i64, String) =
                 (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?);

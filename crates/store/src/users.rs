@@ -227,6 +227,13 @@ impl Store {
     /// Everything authorization needs about a user.
     pub async fn principal(&self, user_id: UserId) -> StoreResult<Principal> {
         let u = self.user(user_id).await?;
+        self.principal_of(u).await
+    }
+
+    /// The principal of a user record already loaded (one query less on
+    /// every authenticated request).
+    pub async fn principal_of(&self, u: UserRecord) -> StoreResult<Principal> {
+        let user_id = u.id;
         Ok(Principal {
             user_id: u.id,
             username: u.username,

@@ -114,9 +114,10 @@ async fn load(
     if user.locked_until.is_some_and(|t| t > now) {
         return Err(AppError::unauthorized());
     }
-    let principal = state.store.principal(user_id).await?;
+    let must_change = user.must_change_password;
+    let principal = state.store.principal_of(user).await?;
     tracing::Span::current().record("user_id", user_id.0);
-    Ok((principal, user.must_change_password))
+    Ok((principal, must_change))
 }
 
 /// A browser user. Without a live session the request is sent to the login

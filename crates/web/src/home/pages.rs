@@ -16,7 +16,6 @@ use govmedia_domain::account::AccountStatus;
 use govmedia_domain::auth::Permission;
 use govmedia_domain::checks::WarningKind;
 use govmedia_domain::platform::Platform;
-use govmedia_store::accounts::AccountFilter;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -72,22 +71,13 @@ async fn home(
             .unwrap_or(0)
     };
     let total: i64 = by_status.iter().map(|r| r.1).sum();
-    let warned_accounts = state
-        .store
-        .export_accounts(
-            &scope,
-            &AccountFilter {
-                any_warning: true,
-                ..Default::default()
-            },
-        )
-        .await?;
+    let warned_accounts = state.store.warnings_in_scope(&scope).await?;
     let warnings = WarningKind::ALL
         .into_iter()
         .map(|k| {
             let n = warned_accounts
-                .iter()
-                .filter(|a| a.warnings.iter().any(|w| w.kind == k))
+                .values()
+                .filter(|w| w.iter().any(|w| w.kind == k))
                 .count();
             (k.code(), k.label(), n)
         })
@@ -112,9 +102,8 @@ async fn home(
             .map(|st| (st.code(), st.label(), count(st.code())))
             .collect(),
         warned: warned_accounts.len(),
-        todo: govmedia_app::filings::todo(&state.store, &s.principal)
-            .await?
-            .len(),
+        // Counted once per request, by the extractor, for the navigation.
+        todo: s.todo_count,
         gap: crate::layout::calendar_gap_notice(
             &govmedia_app::calendar::gaps(&state.store, state.today()).await?,
             s.can(Permission::CalendarManage),
