@@ -12,6 +12,7 @@ pub mod clock;
 pub mod error;
 pub mod filing;
 pub mod ids;
+pub mod monitoring;
 pub mod org;
 pub mod password;
 pub mod platform;

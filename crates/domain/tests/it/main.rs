@@ -148,3 +148,37 @@ mod workflow_props {
         }
     }
 }
+
+mod monitoring_props {
+    use chrono::{Days, NaiveDate, TimeDelta, TimeZone, Utc};
+    use govmedia_domain::monitoring::{Coverage, MonitoringRules, PostFact, PostKind, zombie};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Zombie as of D is exactly "no post on D−13 … D" when covered,
+        /// and a post anywhere in the window always answers `false`,
+        /// covered or not.
+        #[test]
+        fn zombie_is_no_post_in_the_last_fourteen_days(
+            offsets in proptest::collection::vec(0i64..60 * 24, 0..8),
+            covered in any::<bool>(),
+        ) {
+            let d = NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
+            let start = Utc.with_ymd_and_hms(2026, 9, 21, 16, 0, 0).single().expect("time"); // 09-22 00:00 China
+            let posts: Vec<PostFact> = offsets
+                .iter()
+                .map(|h| PostFact { published_at: start + TimeDelta::hours(*h), kind: PostKind::Original })
+                .collect();
+            let now = start + TimeDelta::days(90);
+            let cov = Coverage { last_delivery: covered.then_some(now) };
+            let v = zombie(&MonitoringRules::default(), &posts, &cov, d, now);
+            let window_from = d - Days::new(13);
+            let any_in_window = posts.iter().any(|p| {
+                let day = govmedia_domain::clock::china_date(p.published_at);
+                day >= window_from && day <= d
+            });
+            let expected = if any_in_window { Some(false) } else if covered { Some(true) } else { None };
+            prop_assert_eq!(v.zombie, expected);
+        }
+    }
+}
