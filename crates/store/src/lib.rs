@@ -7,6 +7,7 @@
 //! [`Scope`](govmedia_domain::auth::Scope) and filters in SQL, so data
 //! outside the caller's reach is never read.
 
+pub mod account_warnings;
 pub mod accounts;
 pub mod audit;
 pub mod backup;
