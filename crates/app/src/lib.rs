@@ -6,6 +6,8 @@
 
 pub mod calendar;
 pub mod filings;
+pub mod monitoring;
+pub mod monitoring_ingest;
 pub mod registry;
 
 use govmedia_domain::auth::Principal;

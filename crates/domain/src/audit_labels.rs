@@ -35,6 +35,8 @@ pub fn action_label(action: &str, outcome: Option<Outcome>) -> String {
         "audit.purge" => "清理过期审计日志",
         "demo.seed" => "生成演示数据",
         "lexicon.reload" => "重新加载词库",
+        "monitoring.ingest" => "接收监测数据",
+        "monitoring.rules" => "设置监测规则",
         _ => "",
     };
     if !fixed.is_empty() {

@@ -30,10 +30,12 @@ pub enum Permission {
     LexiconManage,
     /// See the scheduled jobs and their runs (定时任务).
     JobsRead,
+    /// Send posts and messages of accounts in scope (collectors).
+    MonitoringIngest,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 21] = [
+    pub const ALL: [Permission; 22] = [
         Permission::AccountRead,
         Permission::AccountCreate,
         Permission::AccountUpdate,
@@ -55,6 +57,7 @@ impl Permission {
         Permission::CalendarManage,
         Permission::LexiconManage,
         Permission::JobsRead,
+        Permission::MonitoringIngest,
     ];
 
     pub fn code(self) -> &'static str {
@@ -80,6 +83,7 @@ impl Permission {
             Permission::CalendarManage => "calendar:manage",
             Permission::LexiconManage => "lexicon:manage",
             Permission::JobsRead => "jobs:read",
+            Permission::MonitoringIngest => "monitoring:ingest",
         }
     }
 }
@@ -178,10 +182,16 @@ impl Role {
                 InspectionRun,
                 CalendarManage,
                 LexiconManage,
+                MonitoringIngest,
             ],
-            Role::SupervisingDept => {
-                &[AccountRead, AccountExport, OrgRead, UserRead, FilingReceive]
-            }
+            Role::SupervisingDept => &[
+                AccountRead,
+                AccountExport,
+                OrgRead,
+                UserRead,
+                FilingReceive,
+                MonitoringIngest,
+            ],
             Role::OrgLeader => &[
                 AccountRead,
                 AccountCreate,

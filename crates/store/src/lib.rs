@@ -19,6 +19,8 @@ pub mod filing_effects;
 pub mod filings;
 pub mod job_runs;
 pub mod migrate;
+pub mod monitoring;
+pub mod monitoring_ingest;
 pub mod notifications;
 pub mod orgs;
 pub mod registry;

@@ -52,6 +52,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_filing_attachments.sql"),
         postgres: include_str!("../migrations/postgres/0008_filing_attachments.sql"),
     },
+    Migration {
+        version: "0009_monitoring",
+        sqlite: include_str!("../migrations/sqlite/0009_monitoring.sql"),
+        postgres: include_str!("../migrations/postgres/0009_monitoring.sql"),
+    },
 ];
 
 /// Key of the PostgreSQL advisory lock that serializes migrations across

@@ -15,6 +15,12 @@ pub struct WebConfig {
     pub cookie_secure: bool,
     /// Largest request body accepted (bytes); Excel uploads included.
     pub max_body_bytes: usize,
+    /// Largest request body of the monitoring ingest routes (bytes): a
+    /// full batch of long articles.
+    pub ingest_max_body_bytes: usize,
+    /// Monitoring thresholds before any org overrides them (zombie days,
+    /// weekly minimum, reply deadline…).
+    pub monitoring: govmedia_domain::monitoring::MonitoringRules,
     /// Largest number of rows one Excel import may hold.
     pub max_import_rows: usize,
     /// Announcement period before deregistration, in working days (some
@@ -36,6 +42,8 @@ impl Default for WebConfig {
             session_absolute_secs: 12 * 3600,
             cookie_secure: false,
             max_body_bytes: 10 * 1024 * 1024,
+            ingest_max_body_bytes: 64 * 1024 * 1024,
+            monitoring: Default::default(),
             max_import_rows: 5000,
             announce_workdays: 0,
             lexicons: Vec::new(),

@@ -14,6 +14,7 @@ pub mod fmt;
 pub mod layout;
 pub mod metrics;
 pub mod openapi;
+pub mod openapi_monitoring;
 pub mod request_id;
 pub mod routes;
 pub mod spreadsheet;
@@ -29,6 +30,7 @@ pub mod content;
 pub mod filings;
 pub mod home;
 pub mod jobs;
+pub mod monitoring;
 pub mod orgs;
 pub mod soon;
 pub mod tokens;
@@ -48,7 +50,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .nest("/api/v1", routes::api())
+        .nest("/api/v1", routes::api(&state.config))
         .merge(routes::pages(state.clone()))
         .merge(assets::router())
         .fallback(|| async {

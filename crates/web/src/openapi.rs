@@ -34,6 +34,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/scan"),
     ("post", "/mask"),
     ("post", "/scan/reload"),
+    ("post", "/ingest/posts"),
+    ("post", "/ingest/messages"),
+    ("get", "/accounts/{id}/monitoring"),
+    ("get", "/monitoring/zombies"),
     ("get", "/openapi.json"),
 ];
 
@@ -179,7 +183,7 @@ fn paths_document() -> Value {
     ]);
     let id_param = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}}]);
     let account = json!({"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Account"}}}});
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "govmedia API",
@@ -289,7 +293,14 @@ fn paths_document() -> Value {
             "/scan/reload": {"post": {"summary": "重新加载配置的词库并原子替换（需 lexicon:manage）", "responses": with(json!({"200": {"description": "{\"entries\"}"}}))}},
             "/openapi.json": {"get": {"summary": "本文档", "security": [], "responses": {"200": {"description": "OpenAPI 文档"}}}}
         }
-    })
+    });
+    if let (Some(paths), Some(more)) = (
+        doc["paths"].as_object_mut(),
+        crate::openapi_monitoring::paths(&with).as_object(),
+    ) {
+        paths.extend(more.clone());
+    }
+    doc
 }
 
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {

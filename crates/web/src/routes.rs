@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use axum::Router;
 
-pub fn api() -> Router<AppState> {
+pub fn api(config: &crate::WebConfig) -> Router<AppState> {
     Router::new()
         .merge(crate::auth::api::router())
         .merge(crate::accounts::api::router())
@@ -15,6 +15,7 @@ pub fn api() -> Router<AppState> {
         .merge(crate::calendar::api::router())
         .merge(crate::filings::api::router())
         .merge(crate::content::api::router())
+        .merge(crate::monitoring::api::router(config))
         .merge(crate::openapi::router())
         .route_layer(axum::middleware::from_fn(crate::trace_requests))
         .method_not_allowed_fallback(|| async {

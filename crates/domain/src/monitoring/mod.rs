@@ -3,6 +3,7 @@
 //! statutory calendar and the moment they are computed as of.
 
 pub mod coverage;
+pub mod ingest;
 pub mod posts;
 pub mod replies;
 pub mod rules;
@@ -12,5 +13,7 @@ pub use posts::{PostFact, PostKind, WeekCount, ZombieVerdict, week_short, weeks,
 pub use replies::{MessageFact, ReplyState, ReplyStats, reply_due, reply_state, reply_stats};
 pub use rules::{AppliedRules, MonitoringRules, RuleOverride, resolve};
 
+#[cfg(test)]
+mod ingest_tests;
 #[cfg(test)]
 mod tests;

@@ -6,8 +6,10 @@
 use chrono::Weekday;
 use serde::{Deserialize, Serialize};
 
-/// The thresholds one account is measured with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The thresholds one account is measured with (the configured defaults
+/// are read into this, every field optional).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct MonitoringRules {
     /// A zombie has no post on any of this many calendar days up to D.
     pub zombie_days: u32,
@@ -164,9 +166,14 @@ pub fn weekday_code(d: Weekday) -> &'static str {
 
 mod weekday_code {
     use chrono::Weekday;
-    use serde::Serializer;
+    use serde::{Deserialize, Deserializer, Serializer};
     pub fn serialize<S: Serializer>(d: &Weekday, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(super::weekday_code(*d))
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Weekday, D::Error> {
+        let v = String::deserialize(d)?;
+        super::weekday_from_code(&v)
+            .ok_or_else(|| serde::de::Error::custom("weekday must be mon…sun"))
     }
 }
 

@@ -8,6 +8,7 @@ mod bad_input;
 mod calendar;
 mod client;
 mod language;
+mod monitoring;
 mod pages;
 mod registry;
 mod scan;

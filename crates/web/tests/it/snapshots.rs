@@ -216,6 +216,8 @@ async fn every_page_and_api_route_on_the_demo() {
         ),
         ("center", &tc, "/api/v1/calendar/days/2025-09-28".into()),
         ("center", &tc, "/api/v1/openapi.json".into()),
+        ("center", &tc, format!("/api/v1/accounts/{acc}/monitoring")),
+        ("center", &tc, "/api/v1/monitoring/zombies".into()),
         ("nc_editor", &te, "/api/v1/me".into()),
         ("nc_editor", &te, "/api/v1/accounts".into()),
         ("nc_editor", &te, "/api/v1/todo".into()),

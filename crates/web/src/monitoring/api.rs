@@ -1,0 +1,194 @@
+//! Monitoring API: collectors send posts and messages; integrations read
+//! an account's measures and the zombie list of a scope.
+
+use crate::auth::ApiUser;
+use crate::error::{ApiResult, AppError};
+use crate::extract::{ApiJson, ApiQuery, api_id};
+use crate::state::AppState;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use govmedia_app::monitoring as measures;
+use govmedia_app::monitoring_ingest::{self as ingest, IngestOutcome};
+use govmedia_domain::auth::Permission;
+use govmedia_domain::monitoring::Provenance;
+use govmedia_domain::monitoring::ingest::{ItemStatus, MAX_ITEMS, RawMessage, RawPost};
+use govmedia_domain::{AccountId, OrgId};
+use serde::Deserialize;
+use serde_json::json;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IngestQuery {
+    #[serde(default)]
+    atomic: String,
+}
+
+fn atomic(q: &IngestQuery) -> Result<bool, AppError> {
+    match q.atomic.as_str() {
+        "" | "false" | "0" => Ok(false),
+        "true" | "1" => Ok(true),
+        _ => Err(AppError::bad_request(
+            "invalid_query",
+            "atomic 只能为 true 或 false",
+        )),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Batch<T> {
+    items: Vec<T>,
+}
+
+fn check_size(n: usize) -> Result<(), AppError> {
+    if n == 0 {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "empty_batch",
+            "items 不能为空",
+        ));
+    }
+    if n > MAX_ITEMS {
+        return Err(AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "batch_too_large",
+            format!("每次最多 {MAX_ITEMS} 条，本次 {n} 条"),
+        ));
+    }
+    Ok(())
+}
+
+fn answer(o: IngestOutcome) -> Response {
+    let summary = json!({
+        "created": o.count(ItemStatus::Created),
+        "updated": o.count(ItemStatus::Updated),
+        "unchanged": o.count(ItemStatus::Unchanged),
+        "rejected": o.count(ItemStatus::Rejected),
+    });
+    if o.stored {
+        Json(json!({"results": o.results, "summary": summary})).into_response()
+    } else {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({
+                "code": "batch_rejected",
+                "message": "批次中有条目被拒绝，按 atomic=true 未保存任何条目",
+                "results": o.results,
+                "summary": summary,
+            })),
+        )
+            .into_response()
+    }
+}
+
+async fn ingest_posts(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(q): ApiQuery<IngestQuery>,
+    ApiJson(b): ApiJson<Batch<RawPost>>,
+) -> ApiResult<Response> {
+    s.require(Permission::MonitoringIngest)?;
+    let atomic = atomic(&q)?;
+    check_size(b.items.len())?;
+    let actor = s.actor();
+    let scanner = state.scanner.get();
+    let o = ingest::ingest_posts(
+        &state.store,
+        &scanner,
+        s.caller(&actor),
+        Provenance::Api,
+        b.items.into_iter().map(Ok).collect(),
+        atomic,
+    )
+    .await?;
+    Ok(answer(o))
+}
+
+async fn ingest_messages(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(q): ApiQuery<IngestQuery>,
+    ApiJson(b): ApiJson<Batch<RawMessage>>,
+) -> ApiResult<Response> {
+    s.require(Permission::MonitoringIngest)?;
+    let atomic = atomic(&q)?;
+    check_size(b.items.len())?;
+    let actor = s.actor();
+    let o = ingest::ingest_messages(
+        &state.store,
+        s.caller(&actor),
+        Provenance::Api,
+        b.items.into_iter().map(Ok).collect(),
+        atomic,
+    )
+    .await?;
+    Ok(answer(o))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AsOfQuery {
+    #[serde(default)]
+    as_of: String,
+    #[serde(default)]
+    org: String,
+}
+
+fn as_of(state: &AppState, raw: &str) -> Result<NaiveDate, AppError> {
+    match raw.trim() {
+        "" => Ok(state.today()),
+        d => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| AppError::bad_request("invalid_query", "as_of 须为日期，如 2026-03-02")),
+    }
+}
+
+async fn account_monitoring(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<AsOfQuery>,
+) -> ApiResult<Json<serde_json::Value>> {
+    s.require(Permission::AccountRead)?;
+    let id = AccountId(api_id(&id, "ID")?);
+    if !q.org.is_empty() {
+        return Err(AppError::bad_request(
+            "invalid_query",
+            "此接口不接受 org 参数",
+        ));
+    }
+    let d = as_of(&state, &q.as_of)?;
+    let r = measures::account_report(&state.store, &s.principal, &state.config.monitoring, id, d)
+        .await?;
+    Ok(Json(serde_json::to_value(r).unwrap_or_default()))
+}
+
+async fn zombies(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(q): ApiQuery<AsOfQuery>,
+) -> ApiResult<Json<serde_json::Value>> {
+    s.require(Permission::AccountRead)?;
+    let d = as_of(&state, &q.as_of)?;
+    let org = match q.org.trim() {
+        "" => None,
+        o => Some(OrgId(api_id(o, "单位ID")?)),
+    };
+    let list =
+        measures::zombies(&state.store, &s.principal, &state.config.monitoring, org, d).await?;
+    Ok(Json(serde_json::to_value(list).unwrap_or_default()))
+}
+
+pub fn router(config: &crate::WebConfig) -> Router<AppState> {
+    let ingest = Router::new()
+        .route("/ingest/posts", post(ingest_posts))
+        .route("/ingest/messages", post(ingest_messages))
+        .layer(DefaultBodyLimit::max(config.ingest_max_body_bytes));
+    Router::new()
+        .merge(ingest)
+        .route("/accounts/{id}/monitoring", get(account_monitoring))
+        .route("/monitoring/zombies", get(zombies))
+}

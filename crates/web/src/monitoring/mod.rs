@@ -1,0 +1,4 @@
+//! Monitoring (监测): the ingest API for collectors and the measures of
+//! accounts — zombie, update frequency, replies, violations.
+
+pub mod api;

@@ -1,0 +1,54 @@
+//! The monitoring part of the OpenAPI document (ingest and measures),
+//! merged into `openapi::document`.
+
+use serde_json::{Value, json};
+
+/// Item schemas state only the JSON types: a value of the right type that
+/// breaks a rule (an unknown account, a time that is not RFC 3339, an
+/// unknown kind) is a per-item rejection in a 200 answer, not a 4xx.
+pub fn paths(with: &dyn Fn(Value) -> Value) -> Value {
+    let id = json!({"type": "integer", "minimum": i64::MIN, "maximum": i64::MAX});
+    let s = json!({"type": "string"});
+    let account = json!({"type": "object", "required": ["platform", "handle"],
+        "properties": {"platform": s, "handle": s}});
+    let post = json!({"type": "object", "properties": {
+        "account_id": id, "account": account, "platform_post_id": s,
+        "published_at": {"type": "string", "description": "RFC 3339"},
+        "title": s, "text": s, "url": s,
+        "kind": {"type": "string", "description": "original | repost"},
+        "source": s, "deleted": {"type": "boolean"}}});
+    let message = json!({"type": "object", "properties": {
+        "account_id": id, "account": account, "platform_message_id": s,
+        "received_at": {"type": "string", "description": "RFC 3339"}, "text": s,
+        "channel": {"type": "string", "description": "comment | private | board"},
+        "replied_at": {"type": "string", "description": "RFC 3339"}, "reply_text": s}});
+    let batch = |item: Value| {
+        json!({"required": true, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["items"],
+        "properties": {"items": {"type": "array", "items": item}}}}}})
+    };
+    let atomic = json!([{"name": "atomic", "in": "query",
+        "description": "true：任一条目被拒绝则整批不保存（422 batch_rejected）",
+        "schema": {"type": "string", "enum": ["", "true", "false", "1", "0"]}}]);
+    let results = "{\"results\":[{\"index\",\"status\":\"created|updated|unchanged|rejected\",\"id\",\"error\":{\"code\",\"message\"}}],\"summary\"}";
+    let date = json!({"type": "string", "format": "date"});
+    let opt_id = json!({"anyOf": [{"type": "integer", "minimum": 1, "maximum": i64::MAX}, {"type": "string", "enum": [""]}]});
+    json!({
+        "/ingest/posts": {"post": {"summary": "采集端推送发布内容（幂等，每次最多 5000 条，需 monitoring:ingest）",
+            "parameters": atomic, "requestBody": batch(post),
+            "responses": with(json!({"200": {"description": results}}))}},
+        "/ingest/messages": {"post": {"summary": "采集端推送公众留言及回复（幂等，每次最多 5000 条，需 monitoring:ingest）",
+            "parameters": atomic, "requestBody": batch(message),
+            "responses": with(json!({"200": {"description": results}}))}},
+        "/accounts/{id}/monitoring": {"get": {"summary": "账号监测指标（截至 as_of）：僵尸号、每周更新、留言回复、违规内容",
+            "parameters": [
+                {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}},
+                {"name": "as_of", "in": "query", "description": "日期，默认今天", "schema": date}],
+            "responses": with(json!({"200": {"description": "{\"as_of\",\"last_post_at\",\"days_since_update\",\"zombie\",\"coverage\",\"weeks\",\"messages\",\"violations\"}"}}))}},
+        "/monitoring/zombies": {"get": {"summary": "僵尸号清单（截至 as_of，管辖范围内；数据不足的账号另列 no_data）",
+            "parameters": [
+                {"name": "as_of", "in": "query", "description": "日期，默认今天", "schema": date},
+                {"name": "org", "in": "query", "description": "单位ID（含下级）", "schema": opt_id}],
+            "responses": with(json!({"200": {"description": "{\"items\",\"total\",\"soon\",\"no_data\"}"}}))}}
+    })
+}
