@@ -2,6 +2,7 @@
 //! any day: load the facts, resolve the rules for the account's org, and
 //! ask the domain's pure measures.
 
+use crate::Caller;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use govmedia_domain::auth::{Permission, Principal};
 use govmedia_domain::calendar::CalendarError;
@@ -9,7 +10,7 @@ use govmedia_domain::clock::china_date;
 use govmedia_domain::error::RuleError;
 use govmedia_domain::monitoring::posts::{self, day_start, monday_of, window_end};
 use govmedia_domain::monitoring::{
-    AppliedRules, MonitoringRules, PostFact, PostKind, ReplyStats, resolve,
+    AppliedRules, MonitoringRules, PostFact, PostKind, ReplyStats, RuleOverride, resolve,
 };
 use govmedia_domain::{AccountId, OrgId};
 use govmedia_store::monitoring::AccountFacts;
@@ -109,6 +110,58 @@ pub async fn rules_for(
 ) -> StoreResult<AppliedRules> {
     let overrides = store.monitoring_overrides().await?;
     Ok(resolve(defaults, &overrides, org_path))
+}
+
+/// The thresholds set on an org, and those its accounts are measured with.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgRules {
+    pub org_id: OrgId,
+    /// What this org sets for its subtree (unset fields are inherited).
+    pub rules: RuleOverride,
+    /// What applies to the org's own accounts, and which orgs set it.
+    pub applied: AppliedRules,
+}
+
+pub async fn org_rules(
+    store: &Store,
+    principal: &Principal,
+    defaults: &MonitoringRules,
+    org: OrgId,
+) -> StoreResult<OrgRules> {
+    let o = store
+        .org_scoped(&principal.scope(Permission::AccountRead), org)
+        .await?;
+    Ok(OrgRules {
+        org_id: org,
+        rules: store.monitoring_override(org).await?.unwrap_or_default(),
+        applied: rules_for(store, defaults, &o.path).await?,
+    })
+}
+
+/// Sets an org's thresholds (an empty set removes them): the publicity
+/// center or a supervising department, within its scope.
+pub async fn set_org_rules(
+    store: &Store,
+    c: Caller<'_>,
+    defaults: &MonitoringRules,
+    org: OrgId,
+    rules: &RuleOverride,
+) -> StoreResult<OrgRules> {
+    let scope = c.principal.scope(Permission::MonitoringRules);
+    if scope == govmedia_domain::auth::Scope::Denied {
+        return Err(StoreError::Rule(RuleError::Forbidden {
+            message: "无权设置监测规则".into(),
+        }));
+    }
+    store.org_scoped(&scope, org).await?;
+    rules.validate().map_err(|m| {
+        StoreError::Rule(RuleError::Invalid {
+            code: "invalid_rules",
+            message: m,
+        })
+    })?;
+    store.set_monitoring_override(c.actor, org, rules).await?;
+    org_rules(store, c.principal, defaults, org).await
 }
 
 pub async fn account_report(

@@ -27,6 +27,9 @@ pub struct Config {
     /// Audit entries younger than this are never purged (网络安全法 art. 21
     /// requires at least six months).
     pub audit_retention_days: i64,
+    /// The HMAC key file that signs JSON-lines batches passed through the
+    /// one-way gateway (`govmedia ingest`); empty: batches are unsigned.
+    pub ingest_key_file: String,
     pub web: WebConfig,
 }
 
@@ -38,6 +41,7 @@ impl Default for Config {
             log: "info".into(),
             log_format: LogFormat::Text,
             metrics_addr: String::new(),
+            ingest_key_file: String::new(),
             backup_dir: "data/backups".into(),
             backup_keep: 30,
             audit_retention_days: 180,
@@ -96,6 +100,9 @@ impl Config {
         }
         if let Some(v) = get("GOVMEDIA_BACKUP_KEEP") {
             self.backup_keep = num("GOVMEDIA_BACKUP_KEEP", v)?;
+        }
+        if let Some(v) = get("GOVMEDIA_INGEST_KEY_FILE") {
+            self.ingest_key_file = v;
         }
         if let Some(v) = get("GOVMEDIA_METRICS_ADDR") {
             self.metrics_addr = v;

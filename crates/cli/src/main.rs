@@ -3,6 +3,7 @@
 mod backup_cmd;
 mod commands;
 mod config;
+mod ingest_cmd;
 mod jobs_cmd;
 mod scan_cmd;
 mod serve;
@@ -83,6 +84,9 @@ enum Command {
         /// The backup file.
         file: std::path::PathBuf,
     },
+    /// Load posts or messages from a JSON-lines file (one-way gateway
+    /// batches), verifying its HMAC signature when a key is configured.
+    Ingest(ingest_cmd::IngestArgs),
     /// Scheduled jobs: list them, or run one now (or as of another moment).
     #[command(subcommand)]
     Jobs(jobs_cmd::JobsCommand),
@@ -152,6 +156,7 @@ fn main() -> ExitCode {
             Command::Audit(c) => commands::audit(&cfg, c).await,
             Command::Calendar(c) => commands::calendar(&cfg, explicit_db, c).await,
             Command::Jobs(c) => jobs_cmd::run(&cfg, c).await,
+            Command::Ingest(a) => ingest_cmd::run(&cfg, a).await,
             Command::Backup { file } => backup_cmd::backup(&cfg, &file).await,
             Command::Restore { file } => backup_cmd::restore(&cfg, &file).await,
             Command::Scan(_) | Command::Mask { .. } => Ok(ExitCode::SUCCESS),

@@ -32,10 +32,12 @@ pub enum Permission {
     JobsRead,
     /// Send posts and messages of accounts in scope (collectors).
     MonitoringIngest,
+    /// Set the monitoring thresholds of an org subtree.
+    MonitoringRules,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 22] = [
+    pub const ALL: [Permission; 23] = [
         Permission::AccountRead,
         Permission::AccountCreate,
         Permission::AccountUpdate,
@@ -58,6 +60,7 @@ impl Permission {
         Permission::LexiconManage,
         Permission::JobsRead,
         Permission::MonitoringIngest,
+        Permission::MonitoringRules,
     ];
 
     pub fn code(self) -> &'static str {
@@ -84,6 +87,7 @@ impl Permission {
             Permission::LexiconManage => "lexicon:manage",
             Permission::JobsRead => "jobs:read",
             Permission::MonitoringIngest => "monitoring:ingest",
+            Permission::MonitoringRules => "monitoring:rules",
         }
     }
 }
@@ -183,6 +187,7 @@ impl Role {
                 CalendarManage,
                 LexiconManage,
                 MonitoringIngest,
+                MonitoringRules,
             ],
             Role::SupervisingDept => &[
                 AccountRead,
@@ -191,6 +196,7 @@ impl Role {
                 UserRead,
                 FilingReceive,
                 MonitoringIngest,
+                MonitoringRules,
             ],
             Role::OrgLeader => &[
                 AccountRead,

@@ -38,6 +38,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/ingest/messages"),
     ("get", "/accounts/{id}/monitoring"),
     ("get", "/monitoring/zombies"),
+    ("get", "/orgs/{id}/monitoring-rules"),
+    ("put", "/orgs/{id}/monitoring-rules"),
     ("get", "/openapi.json"),
 ];
 

@@ -33,7 +33,22 @@ pub fn paths(with: &dyn Fn(Value) -> Value) -> Value {
     let results = "{\"results\":[{\"index\",\"status\":\"created|updated|unchanged|rejected\",\"id\",\"error\":{\"code\",\"message\"}}],\"summary\"}";
     let date = json!({"type": "string", "format": "date"});
     let opt_id = json!({"anyOf": [{"type": "integer", "minimum": 1, "maximum": i64::MAX}, {"type": "string", "enum": [""]}]});
+    let n = |lo: u32, hi: u32| json!({"type": ["integer", "null"], "minimum": lo, "maximum": hi});
+    let rules = json!({"required": true, "content": {"application/json": {"schema": {"type": "object",
+        "description": "未给出的字段继承上级单位或默认值；全部为空则删除本单位的设置",
+        "properties": {
+            "zombie_days": n(1, 366), "weekly_min": n(0, 100),
+            "count_reposts": {"type": ["boolean", "null"]}, "reply_workdays": n(1, 60),
+            "warn_zombie_days": n(1, 366),
+            "warn_weekday": {"type": ["string", "null"], "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun", null]},
+            "min_reply_chars": n(0, 1000), "max_same_reply": n(1, 10_000)}}}}});
+    let org_id = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}}]);
     json!({
+        "/orgs/{id}/monitoring-rules": {
+            "get": {"summary": "单位的监测规则（本单位设置与实际适用的规则及其来源）", "parameters": org_id,
+                "responses": with(json!({"200": {"description": "{\"org_id\",\"rules\",\"applied\"}"}}))},
+            "put": {"summary": "设置本单位及下级的监测规则（需 monitoring:rules）", "parameters": org_id, "requestBody": rules,
+                "responses": with(json!({"200": {"description": "{\"org_id\",\"rules\",\"applied\"}"}}))}},
         "/ingest/posts": {"post": {"summary": "采集端推送发布内容（幂等，每次最多 5000 条，需 monitoring:ingest）",
             "parameters": atomic, "requestBody": batch(post),
             "responses": with(json!({"200": {"description": results}}))}},

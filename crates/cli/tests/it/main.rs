@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod ingest;
+
 use govmedia_store::Store;
 use std::process::{Command, Output};
 

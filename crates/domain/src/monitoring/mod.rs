@@ -7,6 +7,7 @@ pub mod ingest;
 pub mod posts;
 pub mod replies;
 pub mod rules;
+pub mod signature;
 
 pub use coverage::{Coverage, Provenance};
 pub use posts::{PostFact, PostKind, WeekCount, ZombieVerdict, week_short, weeks, zombie};

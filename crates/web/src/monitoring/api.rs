@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 use govmedia_app::monitoring as measures;
 use govmedia_app::monitoring_ingest::{self as ingest, IngestOutcome};
 use govmedia_domain::auth::Permission;
-use govmedia_domain::monitoring::Provenance;
 use govmedia_domain::monitoring::ingest::{ItemStatus, MAX_ITEMS, RawMessage, RawPost};
+use govmedia_domain::monitoring::{Provenance, RuleOverride};
 use govmedia_domain::{AccountId, OrgId};
 use serde::Deserialize;
 use serde_json::json;
@@ -182,6 +182,45 @@ async fn zombies(
     Ok(Json(serde_json::to_value(list).unwrap_or_default()))
 }
 
+fn org_of(raw: &str) -> Result<OrgId, AppError> {
+    Ok(OrgId(api_id(raw, "单位ID")?))
+}
+
+async fn get_rules(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    s.require(Permission::AccountRead)?;
+    let r = measures::org_rules(
+        &state.store,
+        &s.principal,
+        &state.config.monitoring,
+        org_of(&id)?,
+    )
+    .await?;
+    Ok(Json(serde_json::to_value(r).unwrap_or_default()))
+}
+
+async fn put_rules(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<RuleOverride>,
+) -> ApiResult<Json<serde_json::Value>> {
+    s.require(Permission::MonitoringRules)?;
+    let actor = s.actor();
+    let r = measures::set_org_rules(
+        &state.store,
+        s.caller(&actor),
+        &state.config.monitoring,
+        org_of(&id)?,
+        &b,
+    )
+    .await?;
+    Ok(Json(serde_json::to_value(r).unwrap_or_default()))
+}
+
 pub fn router(config: &crate::WebConfig) -> Router<AppState> {
     let ingest = Router::new()
         .route("/ingest/posts", post(ingest_posts))
@@ -191,4 +230,5 @@ pub fn router(config: &crate::WebConfig) -> Router<AppState> {
         .merge(ingest)
         .route("/accounts/{id}/monitoring", get(account_monitoring))
         .route("/monitoring/zombies", get(zombies))
+        .route("/orgs/{id}/monitoring-rules", get(get_rules).put(put_rules))
 }

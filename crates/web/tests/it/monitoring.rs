@@ -440,3 +440,100 @@ both_backends!(measures_as_of_a_day, async |store: Store| {
         .json();
     assert_eq!(m["zombie"], true);
 });
+
+both_backends!(
+    a_stricter_city_rule_applies_to_its_counties_not_its_siblings,
+    async |store: Store| {
+        let app = monitoring_app(store).await;
+        let county = active_account(&app.store, "青山湖区人力资源和社会保障局").await;
+        let sibling = active_account(&app.store, "九江市人力资源和社会保障局").await;
+        let nc_org = org_id(&app.store, NC).await;
+        let t = app.token("center").await;
+        // Both last posted ten days before the day measured.
+        let (_, v) = ingest(
+            &app,
+            &t,
+            "/api/v1/ingest/posts",
+            vec![
+                post(county, "c1", "2026-03-02T09:00:00+08:00"),
+                post(sibling, "s1", "2026-03-02T09:00:00+08:00"),
+            ],
+        )
+        .await;
+        assert_eq!(statuses(&v), ["created", "created"]);
+        let zombies = || async {
+            let z = app
+                .get_api(&t, "/api/v1/monitoring/zombies?as_of=2026-03-12")
+                .await
+                .json();
+            z["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["account_id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert!(!zombies().await.contains(&county));
+
+        // 南昌 requires an update every 7 days: its county is now a zombie.
+        let put = |body: &str| {
+            json_req(
+                "PUT",
+                &format!("/api/v1/orgs/{nc_org}/monitoring-rules"),
+                Some(&t),
+                body,
+            )
+        };
+        let r = app
+            .send(put(r#"{"zombie_days": 7, "warn_zombie_days": 5}"#))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json()["applied"]["rules"]["zombie_days"], 7);
+        let z = zombies().await;
+        assert!(z.contains(&county), "{z:?}");
+        assert!(!z.contains(&sibling), "{z:?}");
+        let m = app
+            .get_api(
+                &t,
+                &format!("/api/v1/accounts/{county}/monitoring?as_of=2026-03-12"),
+            )
+            .await
+            .json();
+        assert_eq!(m["zombie"], true);
+        assert_eq!(m["rules"]["rules"]["zombie_days"], 7);
+        assert_eq!(m["rules"]["from"].as_array().unwrap().len(), 1);
+
+        // Impossible values are refused; a supervising department of another
+        // city cannot set 南昌's rules; an editor cannot set any.
+        let r = app.send(put(r#"{"zombie_days": 0}"#)).await;
+        assert_eq!(
+            (r.status, r.json()["code"].clone()),
+            (StatusCode::UNPROCESSABLE_ENTITY, json!("invalid_rules"))
+        );
+        let jj = app.token("jj_pub").await;
+        let r = app
+            .send(json_req(
+                "PUT",
+                &format!("/api/v1/orgs/{nc_org}/monitoring-rules"),
+                Some(&jj),
+                "{}",
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+        let ed = app.token("nc_editor").await;
+        let r = app
+            .send(json_req(
+                "PUT",
+                &format!("/api/v1/orgs/{nc_org}/monitoring-rules"),
+                Some(&ed),
+                "{}",
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+        // Removing the override restores the default.
+        let r = app.send(put("{}")).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(!zombies().await.contains(&county));
+    }
+);
