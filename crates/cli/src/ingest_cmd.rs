@@ -9,10 +9,7 @@ use crate::config::Config;
 use crate::serve::connect;
 use clap::{Args, ValueEnum};
 use govmedia_app::monitoring_files::{FileKind, check_signature, load_jsonl};
-use govmedia_domain::auth::{Assignment, DataScope, Principal, Role};
 use govmedia_domain::monitoring::ingest::ItemStatus;
-use govmedia_domain::{OrgId, UserId};
-use govmedia_store::orgs::Actor;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -31,25 +28,6 @@ pub struct IngestArgs {
     /// The shared HMAC key file; the signature is read from FILE.sig.
     #[arg(long)]
     key: Option<PathBuf>,
-}
-
-/// The operator on the server acts for the whole registry, as the
-/// publicity center does.
-fn operator() -> Principal {
-    Principal {
-        user_id: UserId(0),
-        username: "cli".into(),
-        display_name: "命令行".into(),
-        org_id: OrgId(0),
-        org_name: String::new(),
-        assignments: vec![Assignment {
-            role: Role::CenterAdmin,
-            scope: DataScope::All,
-            org_id: OrgId(0),
-            org_path: "/".into(),
-        }],
-        restrict_path: None,
-    }
 }
 
 fn sig_path(file: &std::path::Path) -> PathBuf {
@@ -80,11 +58,7 @@ pub async fn run(cfg: &Config, args: IngestArgs) -> Result<ExitCode, String> {
     }
     let store = connect(cfg).await?;
     let scanner = govmedia_web::state::build_scanner(&cfg.web)?;
-    let principal = operator();
-    let actor = Actor {
-        username: "cli".into(),
-        ..Default::default()
-    };
+    let (actor, principal) = govmedia_app::operator();
     let caller = govmedia_app::Caller {
         actor: &actor,
         principal: &principal,

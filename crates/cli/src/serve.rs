@@ -77,8 +77,11 @@ pub async fn run(cfg: Config, demo: bool) -> Result<ExitCode, String> {
             .map_err(|e| format!("demo data: {e}"))?
         {
             Some(s) => {
+                let posts = govmedia_demo::seed_monitoring(&store, store.clock().today())
+                    .await
+                    .map_err(|e| format!("demo monitoring data: {e}"))?;
                 println!(
-                    "演示数据已写入 / demo data loaded: {} orgs, {} accounts, {} users (admin, center, nc_editor, jj_editor …)",
+                    "演示数据已写入 / demo data loaded: {} orgs, {} accounts, {} users (admin, center, nc_editor, jj_editor …), {posts} posts",
                     s.orgs, s.accounts, s.users
                 );
                 if generated {

@@ -2,10 +2,12 @@
 //! accounts, a user per role and filing workflows in every state. One
 //! module per area; each new capability adds its own.
 
+mod monitoring;
 mod registry;
 mod users;
 mod workflows;
 
+pub use monitoring::seed_monitoring;
 pub use registry::{CITIES, PROVINCE_BUREAU, PUBLICITY_CENTER};
 pub use users::DEMO_USERS;
 
