@@ -19,7 +19,7 @@ const MAIN = [
   '/', '/todo', '/accounts', '/accounts?warning=any', '/accounts/new', '/accounts/import',
   '/filings', '/filings/new?kind=open', '/filings/1', '/filings/2', '/filings/7',
   '/content', '/calendar', '/calendar?month=2025-10', '/orgs', '/users', '/audit',
-  '/tokens', '/jobs', '/password',
+  '/tokens', '/jobs', '/password', '/monitoring',
 ];
 
 async function violations(page) {

@@ -20,6 +20,7 @@ const pages = [
   ['nc_editor', '/filings', '备案审批'],
   ['nc_editor', '/todo', '我的待办'],
   ['nc_editor', '/content', '内容审核'],
+  ['center', '/monitoring', '监测'],
 ];
 
 test('main pages open without errors', async () => {

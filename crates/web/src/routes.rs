@@ -48,6 +48,7 @@ pub fn pages(state: AppState) -> Router<AppState> {
         .merge(crate::calendar::pages::router())
         .merge(crate::filings::pages::router())
         .merge(crate::content::pages::router())
+        .merge(crate::monitoring::pages::router())
         .route_layer(axum::middleware::from_fn(crate::trace_requests))
         .layer(axum::middleware::from_fn_with_state(
             state,

@@ -2,3 +2,4 @@
 //! accounts — zombie, update frequency, replies, violations.
 
 pub mod api;
+pub mod pages;

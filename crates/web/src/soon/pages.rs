@@ -32,11 +32,15 @@ fn page(
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/monitoring", get(|PageUser(s): PageUser| async move {
-            page(&s, "monitoring", "监测", "更新频率、僵尸号与睡眠号、政民互动回复时效监测（管理办法第十、十三、十六条）。")
-        }))
-        .route("/inspections", get(|PageUser(s): PageUser| async move {
-            page(&s, "inspections", "检查整改", "季度检查评分、单项否决、整改任务与处置措施（管理办法第十、二十二条）。")
-        }))
+    Router::new().route(
+        "/inspections",
+        get(|PageUser(s): PageUser| async move {
+            page(
+                &s,
+                "inspections",
+                "检查整改",
+                "季度检查评分、单项否决、整改任务与处置措施（管理办法第十、二十二条）。",
+            )
+        }),
+    )
 }
