@@ -161,6 +161,20 @@ mod tests {
         );
     }
 
+    /// The configuration block of the README is a valid file.
+    #[test]
+    fn the_readme_example_parses() {
+        let readme = include_str!("../../../README.md");
+        let block = readme
+            .split("```toml\n")
+            .nth(1)
+            .and_then(|b| b.split("```").next())
+            .unwrap();
+        let c: Config = toml::from_str(block).unwrap();
+        assert_eq!(c.web.monitoring.zombie_days, 14);
+        assert_eq!(c.web.ingest_max_body_bytes, 64 * 1024 * 1024);
+    }
+
     #[test]
     fn log_format_is_text_or_json() {
         let mut c: Config = toml::from_str("log_format = \"json\"").unwrap();
