@@ -7,6 +7,7 @@
 pub mod calendar;
 pub mod filings;
 pub mod monitoring;
+pub mod monitoring_alerts;
 pub mod monitoring_files;
 pub mod monitoring_ingest;
 pub mod registry;

@@ -42,6 +42,7 @@ pub fn ctx(cfg: &Config, store: govmedia_store::Store) -> JobCtx {
             dir: cfg.backup_dir.trim().into(),
             keep: cfg.backup_keep.max(1),
         }),
+        monitoring: cfg.web.monitoring.clone(),
     }
 }
 

@@ -37,6 +37,7 @@ pub fn action_label(action: &str, outcome: Option<Outcome>) -> String {
         "lexicon.reload" => "重新加载词库",
         "monitoring.ingest" => "接收监测数据",
         "monitoring.rules" => "设置监测规则",
+        "monitoring.alert_ack" => "确认监测预警",
         _ => "",
     };
     if !fixed.is_empty() {

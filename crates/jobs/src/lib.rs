@@ -7,6 +7,7 @@
 
 pub mod audit_purge;
 pub mod backup;
+pub mod monitoring_alerts;
 pub mod reminders;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -25,6 +26,8 @@ pub struct JobCtx {
     /// Where the daily SQLite backups go and how many are kept; None: no
     /// scheduled backups.
     pub backups: Option<backup::BackupPolicy>,
+    /// The configured monitoring thresholds (orgs may override them).
+    pub monitoring: govmedia_domain::monitoring::MonitoringRules,
 }
 
 /// What a run did, in a line for people.
@@ -42,16 +45,23 @@ pub enum Job {
     AuditPurge,
     /// 数据库备份: a consistent copy of a SQLite database, old ones pruned.
     Backup,
+    MonitoringAlerts,
 }
 
 impl Job {
-    pub const ALL: [Job; 3] = [Job::DeadlineReminders, Job::AuditPurge, Job::Backup];
+    pub const ALL: [Job; 4] = [
+        Job::DeadlineReminders,
+        Job::AuditPurge,
+        Job::Backup,
+        Job::MonitoringAlerts,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Job::DeadlineReminders => "deadline_reminders",
             Job::AuditPurge => "audit_purge",
             Job::Backup => "backup",
+            Job::MonitoringAlerts => "monitoring_alerts",
         }
     }
 
@@ -60,6 +70,7 @@ impl Job {
             Job::DeadlineReminders => "备案期限提醒",
             Job::AuditPurge => "审计日志清理",
             Job::Backup => "数据库备份",
+            Job::MonitoringAlerts => "监测预警",
         }
     }
 
@@ -70,7 +81,7 @@ impl Job {
     /// How often the job runs.
     pub fn period(self) -> TimeDelta {
         match self {
-            Job::DeadlineReminders => TimeDelta::hours(1),
+            Job::DeadlineReminders | Job::MonitoringAlerts => TimeDelta::hours(1),
             Job::AuditPurge | Job::Backup => TimeDelta::hours(24),
         }
     }
@@ -82,6 +93,7 @@ impl Job {
             Job::DeadlineReminders => reminders::run_once(ctx, now).await,
             Job::AuditPurge => audit_purge::run_once(ctx, now).await,
             Job::Backup => backup::run_once(ctx, now).await,
+            Job::MonitoringAlerts => monitoring_alerts::run_once(ctx, now).await,
         }
     }
 }

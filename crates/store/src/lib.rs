@@ -9,6 +9,7 @@
 
 pub mod account_warnings;
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod backup;
 pub mod cache;

@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_monitoring.sql"),
         postgres: include_str!("../migrations/postgres/0009_monitoring.sql"),
     },
+    Migration {
+        version: "0010_alerts",
+        sqlite: include_str!("../migrations/sqlite/0010_alerts.sql"),
+        postgres: include_str!("../migrations/postgres/0010_alerts.sql"),
+    },
 ];
 
 /// Key of the PostgreSQL advisory lock that serializes migrations across

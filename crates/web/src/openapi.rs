@@ -40,6 +40,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/monitoring/zombies"),
     ("get", "/orgs/{id}/monitoring-rules"),
     ("put", "/orgs/{id}/monitoring-rules"),
+    ("get", "/alerts"),
+    ("post", "/alerts/{id}/ack"),
     ("get", "/openapi.json"),
 ];
 

@@ -43,7 +43,26 @@ pub fn paths(with: &dyn Fn(Value) -> Value) -> Value {
             "warn_weekday": {"type": ["string", "null"], "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun", null]},
             "min_reply_chars": n(0, 1000), "max_same_reply": n(1, 10_000)}}}}});
     let org_id = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}}]);
+    let kinds: Vec<&str> = std::iter::once("")
+        .chain(
+            govmedia_domain::monitoring::alerts::AlertKind::ALL
+                .iter()
+                .map(|k| k.code()),
+        )
+        .collect();
     json!({
+        "/alerts": {"get": {"summary": "监测预警（管辖范围内；默认只列未关闭的）",
+            "parameters": [
+                {"name": "state", "in": "query", "schema": {"type": "string", "enum": ["", "open", "closed", "all"]}},
+                {"name": "kind", "in": "query", "schema": {"type": "string", "enum": kinds}},
+                {"name": "account", "in": "query", "description": "账号ID", "schema": opt_id},
+                {"name": "org", "in": "query", "description": "单位ID（含下级）", "schema": opt_id}],
+            "responses": with(json!({"200": {"description": "{\"items\",\"total\"}"}}))}},
+        "/alerts/{id}/ack": {"post": {"summary": "确认预警并填写说明（需 account:update 或 monitoring:rules）",
+            "parameters": org_id,
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                "properties": {"note": {"type": "string", "maxLength": 500}}}}}},
+            "responses": with(json!({"204": {"description": "已确认"}}))}},
         "/orgs/{id}/monitoring-rules": {
             "get": {"summary": "单位的监测规则（本单位设置与实际适用的规则及其来源）", "parameters": org_id,
                 "responses": with(json!({"200": {"description": "{\"org_id\",\"rules\",\"applied\"}"}}))},

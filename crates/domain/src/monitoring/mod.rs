@@ -2,6 +2,7 @@
 //! and the public's messages, as pure functions of the facts, the
 //! statutory calendar and the moment they are computed as of.
 
+pub mod alerts;
 pub mod coverage;
 pub mod ingest;
 pub mod posts;

@@ -133,6 +133,18 @@ pub struct WeekCount {
     pub below_min: Option<bool>,
 }
 
+/// Whether a complete week with `count` updates breaches the minimum:
+/// `None` when it is short but no source covered it (数据不足).
+pub fn week_breach(rules: &MonitoringRules, count: u32, covered: bool) -> Option<bool> {
+    if count >= rules.weekly_min {
+        Some(false)
+    } else if covered {
+        Some(true)
+    } else {
+        None
+    }
+}
+
 /// The Monday of the ISO week holding `d`.
 pub fn monday_of(d: NaiveDate) -> NaiveDate {
     d - Days::new(u64::from(d.weekday().num_days_from_monday()))
@@ -161,13 +173,7 @@ pub fn weeks(
             .iter()
             .filter(|p| counts(rules, p) && p.published_at >= from && p.published_at < to)
             .count() as u32;
-        let below_min = if count >= rules.weekly_min {
-            Some(false)
-        } else if coverage.covers(to) {
-            Some(true)
-        } else {
-            None
-        };
+        let below_min = week_breach(rules, count, coverage.covers(to));
         out.push(WeekCount {
             week: week_label(monday),
             monday,

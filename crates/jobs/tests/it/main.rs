@@ -15,6 +15,7 @@ fn ctx(store: &Store, instance: &str) -> JobCtx {
         audit_retention_days: 180,
         instance: instance.into(),
         backups: None,
+        monitoring: Default::default(),
     }
 }
 

@@ -14,9 +14,11 @@ use chrono::NaiveDate;
 use govmedia_app::monitoring as measures;
 use govmedia_app::monitoring_ingest::{self as ingest, IngestOutcome};
 use govmedia_domain::auth::Permission;
+use govmedia_domain::monitoring::alerts::AlertKind;
 use govmedia_domain::monitoring::ingest::{ItemStatus, MAX_ITEMS, RawMessage, RawPost};
 use govmedia_domain::monitoring::{Provenance, RuleOverride};
 use govmedia_domain::{AccountId, OrgId};
+use govmedia_store::alerts::AlertFilter;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -221,6 +223,89 @@ async fn put_rules(
     Ok(Json(serde_json::to_value(r).unwrap_or_default()))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertQuery {
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    org: String,
+}
+
+async fn alerts(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(q): ApiQuery<AlertQuery>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let scope = s.require(Permission::AccountRead)?;
+    let bad = |m: &str| AppError::bad_request("invalid_query", m.to_string());
+    let f = AlertFilter {
+        open: match q.state.as_str() {
+            "" | "open" => Some(true),
+            "closed" => Some(false),
+            "all" => None,
+            _ => return Err(bad("state 只能为 open、closed 或 all")),
+        },
+        kind: match q.kind.as_str() {
+            "" => None,
+            k => Some(AlertKind::parse(k).ok_or_else(|| bad("未知的预警类型"))?),
+        },
+        account: match q.account.as_str() {
+            "" => None,
+            a => Some(AccountId(api_id(a, "账号ID")?)),
+        },
+        org: match q.org.as_str() {
+            "" => None,
+            o => Some(org_of(o)?),
+        },
+    };
+    let items = state.store.alerts(&scope, &f).await?;
+    Ok(Json(json!({"total": items.len(), "items": items})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AckBody {
+    #[serde(default)]
+    note: String,
+}
+
+async fn acknowledge(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<AckBody>,
+) -> ApiResult<StatusCode> {
+    let id = api_id(&id, "ID")?;
+    let scope = match s.require(Permission::AccountUpdate) {
+        Ok(sc) => sc,
+        Err(_) => s.require(Permission::MonitoringRules)?,
+    };
+    if b.note.chars().count() > 500 {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "note_too_long",
+            "说明不能超过500个字符",
+        ));
+    }
+    if b.note.contains('\0') {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_char",
+            "说明含有不允许的控制字符",
+        ));
+    }
+    state
+        .store
+        .acknowledge_alert(&scope, &s.actor(), id, b.note.trim())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub fn router(config: &crate::WebConfig) -> Router<AppState> {
     let ingest = Router::new()
         .route("/ingest/posts", post(ingest_posts))
@@ -231,4 +316,6 @@ pub fn router(config: &crate::WebConfig) -> Router<AppState> {
         .route("/accounts/{id}/monitoring", get(account_monitoring))
         .route("/monitoring/zombies", get(zombies))
         .route("/orgs/{id}/monitoring-rules", get(get_rules).put(put_rules))
+        .route("/alerts", get(alerts))
+        .route("/alerts/{id}/ack", post(acknowledge))
 }

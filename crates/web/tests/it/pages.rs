@@ -162,6 +162,7 @@ both_backends!(the_jobs_page_shows_each_run, async |store: Store| {
         audit_retention_days: 180,
         instance: "test".into(),
         backups: None,
+        monitoring: Default::default(),
     };
     govmedia_jobs::run_due(&ctx, app.store.now()).await;
     let text = app.send(admin.get("/jobs")).await.text();

@@ -1,0 +1,114 @@
+//! The alerts job's work: list every current cause over all active
+//! accounts as of `now`, and open and close alerts to match.
+
+use chrono::{DateTime, Days, Duration, Utc};
+use govmedia_domain::auth::Scope;
+use govmedia_domain::clock::china_date;
+use govmedia_domain::monitoring::alerts::{self, Cause};
+use govmedia_domain::monitoring::posts::{self, day_start, monday_of, week_label, window_end};
+use govmedia_domain::monitoring::{MonitoringRules, PostFact, PostKind, resolve};
+use govmedia_store::{Store, StoreResult};
+use std::collections::HashMap;
+
+/// How far back unanswered messages are looked at.
+const MESSAGE_DAYS: i64 = 400;
+
+/// What one run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AlertRun {
+    pub causes: usize,
+    pub opened: u64,
+    pub closed: u64,
+}
+
+/// Every current cause of an alert, as of `now`.
+pub async fn causes(
+    store: &Store,
+    defaults: &MonitoringRules,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Cause>> {
+    let today = china_date(now);
+    let overrides = store.monitoring_overrides().await?;
+    let facts = store
+        .account_facts(&Scope::All { within: None }, None, window_end(today, now))
+        .await?;
+    let last_monday = monday_of(today) - Days::new(7);
+    let week = store.rollup_counts(last_monday, monday_of(today)).await?;
+    let mut out = Vec::new();
+    let mut rules_of = HashMap::new();
+    for f in &facts {
+        let rules = resolve(defaults, &overrides, &f.host_org_path).rules;
+        let mut last = Vec::new();
+        if let Some(t) = f.last_original_at {
+            last.push(PostFact {
+                published_at: t,
+                kind: PostKind::Original,
+            });
+        }
+        if let Some(t) = f.last_post_at.filter(|t| Some(*t) != f.last_original_at) {
+            last.push(PostFact {
+                published_at: t,
+                kind: PostKind::Repost,
+            });
+        }
+        let v = posts::zombie(&rules, &last, &f.coverage, today, now);
+        if v.zombie == Some(true) {
+            out.push(alerts::zombie(
+                f.account_id,
+                v.last_post_at.map(china_date),
+                v.days_since_update,
+            ));
+        }
+        let (o, r) = week.get(&f.account_id).copied().unwrap_or_default();
+        let covered = f.coverage.covers(day_start(monday_of(today)));
+        let n = u32::try_from(o + if rules.count_reposts { r } else { 0 }).unwrap_or(u32::MAX);
+        if posts::week_breach(&rules, n, covered) == Some(true) {
+            out.push(alerts::frequency(
+                f.account_id,
+                &week_label(last_monday),
+                n,
+                rules.weekly_min,
+            ));
+        }
+        rules_of.insert(f.account_id, rules);
+    }
+    let cal = store.calendar().await?;
+    for (id, account, received) in store
+        .unanswered_messages(now - Duration::days(MESSAGE_DAYS))
+        .await?
+    {
+        let Some(rules) = rules_of.get(&account) else {
+            continue;
+        };
+        // A year without calendar data has no deadline yet (待定).
+        if let Ok(due) = govmedia_domain::monitoring::reply_due(&cal, rules, received)
+            && today > due
+        {
+            out.push(alerts::overdue(account, id, due));
+        }
+    }
+    for (id, account, title) in store.blocked_posts().await? {
+        if rules_of.contains_key(&account) {
+            out.push(alerts::blocked(account, id, &title));
+        }
+    }
+    Ok(out)
+}
+
+/// Opens and closes alerts to match the causes as of `now`. Idempotent: a
+/// second run with the same facts changes nothing.
+pub async fn evaluate(
+    store: &Store,
+    defaults: &MonitoringRules,
+    now: DateTime<Utc>,
+) -> StoreResult<AlertRun> {
+    let causes = causes(store, defaults, now).await?;
+    let open = store.open_alert_keys().await?;
+    let (to_open, to_close) = alerts::plan(&open, &causes);
+    let (opened, closed) = store.apply_alerts(&to_open, &to_close).await?;
+    Ok(AlertRun {
+        causes: causes.len(),
+        opened,
+        closed,
+    })
+}
