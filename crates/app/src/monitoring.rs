@@ -252,7 +252,8 @@ pub struct ZombieList {
     pub no_data: Vec<ZombieItem>,
 }
 
-fn facts_posts(f: &AccountFacts) -> Vec<PostFact> {
+/// The last posts of an account's facts, as the zombie measure takes them.
+pub fn facts_posts(f: &AccountFacts) -> Vec<PostFact> {
     let mut v = Vec::new();
     if let Some(t) = f.last_original_at {
         v.push(PostFact {

@@ -6,7 +6,7 @@ use govmedia_domain::auth::Scope;
 use govmedia_domain::clock::china_date;
 use govmedia_domain::monitoring::alerts::{self, Cause};
 use govmedia_domain::monitoring::posts::{self, day_start, monday_of, week_label, window_end};
-use govmedia_domain::monitoring::{MonitoringRules, PostFact, PostKind, resolve};
+use govmedia_domain::monitoring::{MonitoringRules, resolve};
 use govmedia_store::{Store, StoreResult};
 use std::collections::HashMap;
 
@@ -38,19 +38,7 @@ pub async fn causes(
     let mut rules_of = HashMap::new();
     for f in &facts {
         let rules = resolve(defaults, &overrides, &f.host_org_path).rules;
-        let mut last = Vec::new();
-        if let Some(t) = f.last_original_at {
-            last.push(PostFact {
-                published_at: t,
-                kind: PostKind::Original,
-            });
-        }
-        if let Some(t) = f.last_post_at.filter(|t| Some(*t) != f.last_original_at) {
-            last.push(PostFact {
-                published_at: t,
-                kind: PostKind::Repost,
-            });
-        }
+        let last = crate::monitoring::facts_posts(f);
         let v = posts::zombie(&rules, &last, &f.coverage, today, now);
         if v.zombie == Some(true) {
             out.push(alerts::zombie(

@@ -7,21 +7,23 @@ use serde_json::{Value, json};
 /// breaks a rule (an unknown account, a time that is not RFC 3339, an
 /// unknown kind) is a per-item rejection in a 200 answer, not a 4xx.
 pub fn paths(with: &dyn Fn(Value) -> Value) -> Value {
-    let id = json!({"type": "integer", "minimum": i64::MIN, "maximum": i64::MAX});
-    let s = json!({"type": "string"});
-    let account = json!({"type": "object", "required": ["platform", "handle"],
-        "properties": {"platform": s, "handle": s}});
+    // Every field may also be null (absent), as the handlers take it.
+    let id = json!({"type": ["integer", "null"], "minimum": i64::MIN, "maximum": i64::MAX});
+    let s = json!({"type": ["string", "null"]});
+    let account = json!({"type": ["object", "null"], "additionalProperties": false,
+        "required": ["platform", "handle"],
+        "properties": {"platform": {"type": "string"}, "handle": {"type": "string"}}});
     let post = json!({"type": "object", "properties": {
         "account_id": id, "account": account, "platform_post_id": s,
-        "published_at": {"type": "string", "description": "RFC 3339"},
+        "published_at": {"type": ["string", "null"], "description": "RFC 3339"},
         "title": s, "text": s, "url": s,
-        "kind": {"type": "string", "description": "original | repost"},
+        "kind": {"type": ["string", "null"], "description": "original | repost"},
         "source": s, "deleted": {"type": "boolean"}}});
     let message = json!({"type": "object", "properties": {
         "account_id": id, "account": account, "platform_message_id": s,
-        "received_at": {"type": "string", "description": "RFC 3339"}, "text": s,
-        "channel": {"type": "string", "description": "comment | private | board"},
-        "replied_at": {"type": "string", "description": "RFC 3339"}, "reply_text": s}});
+        "received_at": {"type": ["string", "null"], "description": "RFC 3339"}, "text": s,
+        "channel": {"type": ["string", "null"], "description": "comment | private | board"},
+        "replied_at": {"type": ["string", "null"], "description": "RFC 3339"}, "reply_text": s}});
     let batch = |item: Value| {
         json!({"required": true, "content": {"application/json": {"schema": {
         "type": "object", "required": ["items"],
@@ -31,7 +33,9 @@ pub fn paths(with: &dyn Fn(Value) -> Value) -> Value {
         "description": "true：任一条目被拒绝则整批不保存（422 batch_rejected）",
         "schema": {"type": "string", "enum": ["", "true", "false", "1", "0"]}}]);
     let results = "{\"results\":[{\"index\",\"status\":\"created|updated|unchanged|rejected\",\"id\",\"error\":{\"code\",\"message\"}}],\"summary\"}";
-    let date = json!({"type": "string", "format": "date"});
+    // A date, or empty for today.
+    let date =
+        json!({"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "enum": [""]}]});
     let opt_id = json!({"anyOf": [{"type": "integer", "minimum": 1, "maximum": i64::MAX}, {"type": "string", "enum": [""]}]});
     let n = |lo: u32, hi: u32| json!({"type": ["integer", "null"], "minimum": lo, "maximum": hi});
     let rules = json!({"required": true, "content": {"application/json": {"schema": {"type": "object",
