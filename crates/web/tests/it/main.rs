@@ -9,6 +9,7 @@ mod calendar;
 mod client;
 mod language;
 mod monitoring;
+mod monitoring_alerts;
 mod pages;
 mod registry;
 mod scan;
