@@ -340,11 +340,8 @@ pub async fn apply_posts(
                 .bind(provenance.code())
                 .execute(tx.conn())
                 .await?;
-                let deleted_at: Option<i64> = match change {
-                    PostChange::Deleted => Some(now),
-                    PostChange::Restored => None,
-                    PostChange::Edited => None,
-                };
+                // An edit seen on a deleted post leaves it deleted.
+                let deleted_at = (*change == PostChange::Deleted).then_some(now);
                 let keep_deleted = *change == PostChange::Edited && before.deleted;
                 let mut q = Sql::new("UPDATE posts SET published_at = ");
                 q.bind(secs(p.published_at));

@@ -284,7 +284,7 @@ pub fn parse_message(raw: &RawMessage, now: DateTime<Utc>) -> Result<MessageInpu
         None | Some("") => None,
         Some(t) => Some(parse_time(t, "replied_at", now)?),
     };
-    let reply_text = text_reply(&raw.reply_text)?;
+    let reply_text = self::text(&raw.reply_text, "reply_text")?;
     match replied_at {
         Some(r) if r < received_at => {
             return Err(ItemError::new(
@@ -309,10 +309,6 @@ pub fn parse_message(raw: &RawMessage, now: DateTime<Utc>) -> Result<MessageInpu
         replied_at,
         reply_text,
     })
-}
-
-fn text_reply(v: &Option<String>) -> Result<String, ItemError> {
-    text(v, "reply_text")
 }
 
 /// A post as stored, the part an update compares.
