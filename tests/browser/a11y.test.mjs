@@ -19,7 +19,8 @@ const MAIN = [
   '/', '/todo', '/accounts', '/accounts?warning=any', '/accounts/new', '/accounts/import',
   '/filings', '/filings/new?kind=open', '/filings/1', '/filings/2', '/filings/7',
   '/content', '/calendar', '/calendar?month=2025-10', '/orgs', '/users', '/audit',
-  '/tokens', '/jobs', '/password', '/monitoring',
+  '/tokens', '/jobs', '/password', '/monitoring', '/monitoring/frequency', '/monitoring/replies',
+  '/monitoring/violations', '/monitoring/alerts', '/accounts/1/monitoring',
 ];
 
 async function violations(page) {

@@ -21,6 +21,10 @@ const pages = [
   ['nc_editor', '/todo', '我的待办'],
   ['nc_editor', '/content', '内容审核'],
   ['center', '/monitoring', '监测'],
+  ['center', '/monitoring/frequency', '更新频率'],
+  ['center', '/monitoring/replies', '留言回复'],
+  ['center', '/monitoring/violations', '违规内容'],
+  ['center', '/monitoring/alerts', '预警'],
 ];
 
 test('main pages open without errors', async () => {

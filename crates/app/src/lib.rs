@@ -10,6 +10,8 @@ pub mod monitoring;
 pub mod monitoring_alerts;
 pub mod monitoring_files;
 pub mod monitoring_ingest;
+pub mod monitoring_lists;
+pub mod monitoring_overview;
 pub mod registry;
 
 use govmedia_domain::auth::{Assignment, DataScope, Principal, Role};

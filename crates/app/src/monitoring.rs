@@ -73,7 +73,7 @@ pub struct MonitoringReport {
     pub rules: AppliedRules,
 }
 
-fn calendar_error(e: CalendarError) -> StoreError {
+pub(crate) fn calendar_error(e: CalendarError) -> StoreError {
     StoreError::Rule(match e {
         CalendarError::NoData(y) => RuleError::Invalid {
             code: "calendar_year_missing",
@@ -225,33 +225,6 @@ pub async fn account_report(
     })
 }
 
-/// One row of the zombie and no-data lists.
-#[derive(Debug, Clone, Serialize)]
-pub struct ZombieItem {
-    pub account_id: AccountId,
-    pub account_name: String,
-    pub platform: String,
-    pub host_org_id: OrgId,
-    pub host_org_name: String,
-    pub last_post_at: Option<DateTime<Utc>>,
-    pub days_since_update: Option<i64>,
-    pub last_delivery_at: Option<DateTime<Utc>>,
-    /// The zombie threshold applied to this account, in days.
-    pub zombie_days: u32,
-}
-
-/// The zombie accounts of a scope as of a day, and the accounts whose
-/// data does not cover the window (数据不足), never counted as zombies.
-#[derive(Debug, Clone, Serialize)]
-pub struct ZombieList {
-    pub as_of: NaiveDate,
-    pub items: Vec<ZombieItem>,
-    pub total: usize,
-    /// 即将成为僵尸号.
-    pub soon: Vec<ZombieItem>,
-    pub no_data: Vec<ZombieItem>,
-}
-
 /// The last posts of an account's facts, as the zombie measure takes them.
 pub fn facts_posts(f: &AccountFacts) -> Vec<PostFact> {
     let mut v = Vec::new();
@@ -270,50 +243,4 @@ pub fn facts_posts(f: &AccountFacts) -> Vec<PostFact> {
     v
 }
 
-pub async fn zombies(
-    store: &Store,
-    principal: &Principal,
-    defaults: &MonitoringRules,
-    org: Option<OrgId>,
-    as_of: NaiveDate,
-) -> StoreResult<ZombieList> {
-    let now = store.now();
-    check_as_of(as_of, now)?;
-    let scope = principal.scope(Permission::AccountRead);
-    if let Some(o) = org {
-        store.org_scoped(&scope, o).await?;
-    }
-    let overrides = store.monitoring_overrides().await?;
-    let facts = store
-        .account_facts(&scope, org, window_end(as_of, now))
-        .await?;
-    let (mut items, mut soon, mut no_data) = (Vec::new(), Vec::new(), Vec::new());
-    for f in facts {
-        let rules = resolve(defaults, &overrides, &f.host_org_path).rules;
-        let v = posts::zombie(&rules, &facts_posts(&f), &f.coverage, as_of, now);
-        let item = ZombieItem {
-            account_id: f.account_id,
-            account_name: f.account_name,
-            platform: f.platform,
-            host_org_id: f.host_org_id,
-            host_org_name: f.host_org_name,
-            last_post_at: v.last_post_at,
-            days_since_update: v.days_since_update,
-            last_delivery_at: f.coverage.last_delivery,
-            zombie_days: rules.zombie_days,
-        };
-        match v.zombie {
-            Some(true) => items.push(item),
-            None => no_data.push(item),
-            Some(false) if v.warning => soon.push(item),
-            Some(false) => {}
-        }
-    }
-    Ok(ZombieList {
-        as_of,
-        total: items.len(),
-        items,
-        soon,
-        no_data,
-    })
-}
+pub use crate::monitoring_lists::{ZombieItem, ZombieList, zombies};

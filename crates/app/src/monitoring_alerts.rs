@@ -30,7 +30,11 @@ pub async fn causes(
     let today = china_date(now);
     let overrides = store.monitoring_overrides().await?;
     let facts = store
-        .account_facts(&Scope::All { within: None }, None, window_end(today, now))
+        .account_facts(
+            &Scope::All { within: None },
+            &Default::default(),
+            window_end(today, now),
+        )
         .await?;
     let last_monday = monday_of(today) - Days::new(7);
     let week = store.rollup_counts(last_monday, monday_of(today)).await?;
@@ -99,4 +103,67 @@ pub async fn evaluate(
         opened,
         closed,
     })
+}
+
+/// The longest note an acknowledgement takes, in characters.
+pub const MAX_ACK_NOTE: usize = 500;
+
+/// Acknowledges an alert with a note: whoever may update the account or
+/// set monitoring rules, within their scope. Audited by the store.
+pub async fn acknowledge(
+    store: &Store,
+    c: crate::Caller<'_>,
+    id: i64,
+    note: &str,
+) -> StoreResult<()> {
+    use govmedia_domain::auth::Permission;
+    let scope = match c.principal.scope(Permission::AccountUpdate) {
+        Scope::Denied => c.principal.scope(Permission::MonitoringRules),
+        s => s,
+    };
+    if scope == Scope::Denied {
+        return Err(govmedia_store::StoreError::forbidden("无权确认预警"));
+    }
+    if note.chars().count() > MAX_ACK_NOTE {
+        return Err(govmedia_store::StoreError::invalid(
+            "note_too_long",
+            format!("说明不能超过{MAX_ACK_NOTE}个字符"),
+        ));
+    }
+    if note.contains('\0') {
+        return Err(govmedia_store::StoreError::invalid(
+            "invalid_char",
+            "说明含有不允许的控制字符",
+        ));
+    }
+    store
+        .acknowledge_alert(&scope, c.actor, id, note.trim())
+        .await
+}
+
+/// The alerts waiting in a user's 我的待办: open and not yet acknowledged,
+/// on accounts hosted by the user's own org (the responsible org).
+pub async fn todo(
+    store: &Store,
+    p: &govmedia_domain::auth::Principal,
+) -> StoreResult<Vec<govmedia_store::alerts::AlertView>> {
+    if p.org_id.0 == 0 {
+        return Ok(Vec::new());
+    }
+    let own = Scope::Rules {
+        rules: vec![govmedia_domain::auth::ScopeRule::Org(p.org_id)],
+        within: None,
+    };
+    Ok(store
+        .alerts(
+            &own,
+            &govmedia_store::alerts::AlertFilter {
+                open: Some(true),
+                ..Default::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .filter(|a| a.acknowledged_at.is_none())
+        .collect())
 }

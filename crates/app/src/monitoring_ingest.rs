@@ -183,7 +183,15 @@ pub fn scan_post(
         source: Some(source.to_string()).filter(|s| !s.is_empty()),
         disclosure: false,
     };
-    let t = scanner.scan(title, &opts);
+    // Attribution is a property of the whole post: the title of a repost
+    // does not state its source, the text (or the `source` field) does.
+    let t = scanner.scan(
+        title,
+        &ScanOptions {
+            repost: false,
+            ..opts.clone()
+        },
+    );
     let b = scanner.scan(text, &opts);
     let all = t.iter().chain(b.iter());
     let flagged = all
@@ -402,4 +410,43 @@ async fn finish<T>(
     govmedia_store::audit::append(&mut tx, audit_counts(c, what, provenance, &outcome)).await?;
     tx.commit().await?;
     Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use govmedia_scan::{Scanner, ScannerConfig};
+
+    fn scanner() -> Scanner {
+        Scanner::new(Vec::new(), true, ScannerConfig::default()).expect("a scanner without lexicon")
+    }
+
+    fn codes(findings: &str) -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(findings).expect("findings are JSON");
+        ["title", "text"]
+            .iter()
+            .flat_map(|k| v[*k].as_array().cloned().unwrap_or_default())
+            .map(|f| f["rule"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_repost_states_its_source_in_the_text_not_the_title() {
+        let s = scanner();
+        let ok = scan_post(
+            &s,
+            "社保卡线上申领流程",
+            "全文。（来源：人力资源社会保障部）",
+            PostKind::Repost,
+            "",
+        );
+        assert!(codes(&ok.findings).is_empty(), "{}", ok.findings);
+        assert_eq!(ok.flagged, 0);
+        let missing = scan_post(&s, "社保卡线上申领流程", "全文。", PostKind::Repost, "");
+        assert_eq!(codes(&missing.findings), ["missing_source"]);
+        assert_eq!(missing.flagged, 1);
+        // An original needs no source at all.
+        let original = scan_post(&s, "标题", "全文。", PostKind::Original, "");
+        assert!(codes(&original.findings).is_empty());
+    }
 }

@@ -170,7 +170,11 @@ pub async fn seed_monitoring(store: &Store, today: NaiveDate) -> StoreResult<usi
         principal: &principal,
     };
     let accounts = store
-        .account_facts(&Scope::All { within: None }, None, store.now())
+        .account_facts(
+            &Scope::All { within: None },
+            &Default::default(),
+            store.now(),
+        )
         .await?;
     let mut created = 0;
     for (i, a) in accounts.iter().enumerate() {
@@ -222,9 +226,29 @@ mod tests {
         assert!(created > 10_000, "{created}");
         let (_, p) = govmedia_app::operator();
         let defaults = Default::default();
-        let z = govmedia_app::monitoring::zombies(&store, &p, &defaults, None, today)
-            .await
-            .unwrap();
+        let z =
+            govmedia_app::monitoring::zombies(&store, &p, &defaults, &Default::default(), today)
+                .await
+                .unwrap();
+        // Every number on 首页 is non-zero.
+        let o = govmedia_app::monitoring_overview::overview(
+            &store,
+            &p,
+            &defaults,
+            &Default::default(),
+            today,
+        )
+        .await
+        .unwrap();
+        assert!(
+            o.zombies > 0
+                && o.below_min > 0
+                && o.overdue_messages > 0
+                && o.flagged_posts > 0
+                && o.no_data > 0,
+            "{o:?}"
+        );
+        assert!(o.weekly.iter().all(|w| w.originals > 0), "{:?}", o.weekly);
         assert!(
             z.total > 5 && !z.no_data.is_empty(),
             "{} {}",
@@ -233,7 +257,11 @@ mod tests {
         );
         assert!(z.total < 100, "most accounts are healthy: {}", z.total);
         let facts = store
-            .account_facts(&Scope::All { within: None }, None, store.now())
+            .account_facts(
+                &Scope::All { within: None },
+                &Default::default(),
+                store.now(),
+            )
             .await
             .unwrap();
         let (mut below, mut overdue, mut flagged, mut low) = (0, 0, 0, 0);

@@ -38,6 +38,7 @@ pub fn action_label(action: &str, outcome: Option<Outcome>) -> String {
         "monitoring.ingest" => "接收监测数据",
         "monitoring.rules" => "设置监测规则",
         "monitoring.alert_ack" => "确认监测预警",
+        "monitoring.export" => "导出监测清单",
         _ => "",
     };
     if !fixed.is_empty() {
@@ -129,6 +130,7 @@ mod tests {
             "account.register",
             "account.import",
             "account.export",
+            "monitoring.export",
             "account.update",
             "calendar.day",
             "calendar.load",

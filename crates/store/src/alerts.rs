@@ -22,6 +22,8 @@ pub struct AlertView {
     pub kind: AlertKind,
     pub account_id: AccountId,
     pub account_name: String,
+    /// The account's platform code.
+    pub platform: String,
     pub host_org_id: OrgId,
     pub host_org_name: String,
     pub message: String,
@@ -40,6 +42,7 @@ pub struct AlertFilter {
     pub kind: Option<AlertKind>,
     pub account: Option<AccountId>,
     pub org: Option<OrgId>,
+    pub platform: Option<govmedia_domain::platform::Platform>,
 }
 
 impl Store {
@@ -140,7 +143,7 @@ impl Store {
     /// Alerts of the accounts within `scope`, newest first.
     pub async fn alerts(&self, scope: &Scope, f: &AlertFilter) -> StoreResult<Vec<AlertView>> {
         let mut q = Sql::new(
-            "SELECT al.id, al.kind, al.account_id, a.name AS account_name, o.id AS org_id, o.name AS org_name, al.message, al.opened_at, al.closed_at, al.acknowledged_at, al.acknowledged_by, al.ack_note \
+            "SELECT al.id, al.kind, al.account_id, a.name AS account_name, a.platform, o.id AS org_id, o.name AS org_name, al.message, al.opened_at, al.closed_at, al.acknowledged_at, al.acknowledged_by, al.ack_note \
              FROM alerts al JOIN accounts a ON a.id = al.account_id JOIN orgs o ON o.id = a.host_org_id WHERE 1 = 1",
         );
         push_scope(&mut q, scope, "o.id", "o.path");
@@ -164,6 +167,9 @@ impl Store {
                 .bind(o.0)
                 .push(") || '%'");
         }
+        if let Some(p) = f.platform {
+            q.push(" AND a.platform = ").bind(p.code());
+        }
         q.push(" ORDER BY al.opened_at DESC, al.id DESC LIMIT 5000");
         let rows = q.query()?.fetch_all(&self.pool).await?;
         rows.iter()
@@ -173,6 +179,7 @@ impl Store {
                     kind: decode(r, "kind", AlertKind::parse)?,
                     account_id: AccountId(r.try_get("account_id")?),
                     account_name: r.try_get("account_name")?,
+                    platform: r.try_get("platform")?,
                     host_org_id: OrgId(r.try_get("org_id")?),
                     host_org_name: r.try_get("org_name")?,
                     message: r.try_get("message")?,

@@ -22,6 +22,7 @@ pub mod job_runs;
 pub mod migrate;
 pub mod monitoring;
 pub mod monitoring_ingest;
+pub mod monitoring_lists;
 pub mod notifications;
 pub mod orgs;
 pub mod registry;

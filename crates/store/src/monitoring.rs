@@ -54,6 +54,28 @@ pub struct PostView {
     pub last_seen_at: DateTime<Utc>,
 }
 
+/// A post row (the columns of [`PostView`], `body` as the text).
+pub(crate) fn post_view(r: &sqlx::any::AnyRow) -> StoreResult<PostView> {
+    let findings: String = r.try_get("findings")?;
+    Ok(PostView {
+        id: r.try_get("id")?,
+        platform_post_id: r.try_get("platform_post_id")?,
+        published_at: from_secs(r.try_get("published_at")?),
+        title: r.try_get("title")?,
+        text: r.try_get("body")?,
+        url: r.try_get("url")?,
+        kind: decode(r, "kind", PostKind::parse)?,
+        source: r.try_get("source")?,
+        provenance: r.try_get("provenance")?,
+        findings: serde_json::from_str(&findings).unwrap_or_default(),
+        flagged: r.try_get("flagged")?,
+        blocked: r.try_get("blocked")?,
+        deleted_at: r.try_get::<Option<i64>, _>("deleted_at")?.map(from_secs),
+        first_seen_at: from_secs(r.try_get("first_seen_at")?),
+        last_seen_at: from_secs(r.try_get("last_seen_at")?),
+    })
+}
+
 impl Store {
     /// The posts of one account published in `[from, to)`.
     pub async fn post_facts(
@@ -173,28 +195,7 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let findings: String = r.try_get("findings")?;
-                Ok(PostView {
-                    id: r.try_get("id")?,
-                    platform_post_id: r.try_get("platform_post_id")?,
-                    published_at: from_secs(r.try_get("published_at")?),
-                    title: r.try_get("title")?,
-                    text: r.try_get("body")?,
-                    url: r.try_get("url")?,
-                    kind: decode(r, "kind", PostKind::parse)?,
-                    source: r.try_get("source")?,
-                    provenance: r.try_get("provenance")?,
-                    findings: serde_json::from_str(&findings).unwrap_or_default(),
-                    flagged: r.try_get("flagged")?,
-                    blocked: r.try_get("blocked")?,
-                    deleted_at: r.try_get::<Option<i64>, _>("deleted_at")?.map(from_secs),
-                    first_seen_at: from_secs(r.try_get("first_seen_at")?),
-                    last_seen_at: from_secs(r.try_get("last_seen_at")?),
-                })
-            })
-            .collect()
+        rows.iter().map(post_view).collect()
     }
 
     /// The revisions of one post, oldest first: (seen at, change code,
@@ -226,7 +227,7 @@ impl Store {
     pub async fn account_facts(
         &self,
         scope: &Scope,
-        org: Option<OrgId>,
+        f: &crate::monitoring_lists::MonitorFilter,
         end: DateTime<Utc>,
     ) -> StoreResult<Vec<AccountFacts>> {
         let mut q = Sql::new(
@@ -241,10 +242,13 @@ impl Store {
              FROM accounts a JOIN orgs o ON o.id = a.host_org_id WHERE a.status = ");
         q.bind(AccountStatus::Active.code());
         push_scope(&mut q, scope, "o.id", "o.path");
-        if let Some(org) = org {
+        if let Some(org) = f.org {
             q.push(" AND o.path LIKE (SELECT path FROM orgs WHERE id = ")
                 .bind(org.0)
                 .push(") || '%'");
+        }
+        if let Some(p) = f.platform {
+            q.push(" AND a.platform = ").bind(p.code());
         }
         q.push(" ORDER BY o.path, a.name_key, a.id");
         let rows = q.query()?.fetch_all(&self.pool).await?;

@@ -66,6 +66,7 @@ impl Ctx {
             }
             "password_changed" => "密码已修改。",
             "unchanged" => "没有需要保存的修改。",
+            "acknowledged" => "预警已确认。",
             _ => "",
         }
         .into();

@@ -6,6 +6,7 @@
 // Shared by every feature.
 pub mod assets;
 pub mod badge;
+pub mod charts;
 pub mod config;
 pub mod csrf;
 pub mod error;
@@ -19,6 +20,7 @@ pub mod request_id;
 pub mod routes;
 pub mod spreadsheet;
 pub mod state;
+pub mod xlsx;
 
 // Features: each holds its `api.rs` and/or `pages.rs`, and the `view.rs`
 // or helpers both share; no feature imports another's `api` or `pages`.

@@ -47,6 +47,23 @@ pub fn paths(with: &dyn Fn(Value) -> Value) -> Value {
             "warn_weekday": {"type": ["string", "null"], "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun", null]},
             "min_reply_chars": n(0, 1000), "max_same_reply": n(1, 10_000)}}}}});
     let org_id = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": i64::MAX}}]);
+    let q = |name: &str, description: &str, schema: &Value| json!({"name": name, "in": "query", "description": description, "schema": schema});
+    let as_of = q("as_of", "日期，默认今天", &date);
+    let from = q("from", "统计期间开始日期", &date);
+    let to = q("to", "统计期间结束日期", &date);
+    let org = q("org", "单位ID（含下级）", &opt_id);
+    let platforms: Vec<&str> = std::iter::once("")
+        .chain(
+            govmedia_domain::platform::Platform::ALL
+                .iter()
+                .map(|p| p.code()),
+        )
+        .collect();
+    let platform = q(
+        "platform",
+        "平台代码",
+        &json!({"type": "string", "enum": platforms}),
+    );
     let kinds: Vec<&str> = std::iter::once("")
         .chain(
             govmedia_domain::monitoring::alerts::AlertKind::ALL
@@ -84,9 +101,20 @@ pub fn paths(with: &dyn Fn(Value) -> Value) -> Value {
                 {"name": "as_of", "in": "query", "description": "日期，默认今天", "schema": date}],
             "responses": with(json!({"200": {"description": "{\"as_of\",\"last_post_at\",\"days_since_update\",\"zombie\",\"coverage\",\"weeks\",\"messages\",\"violations\"}"}}))}},
         "/monitoring/zombies": {"get": {"summary": "僵尸号清单（截至 as_of，管辖范围内；数据不足的账号另列 no_data）",
-            "parameters": [
-                {"name": "as_of", "in": "query", "description": "日期，默认今天", "schema": date},
-                {"name": "org", "in": "query", "description": "单位ID（含下级）", "schema": opt_id}],
-            "responses": with(json!({"200": {"description": "{\"items\",\"total\",\"soon\",\"no_data\"}"}}))}}
+            "parameters": [as_of.clone(), org.clone(), platform.clone()],
+            "responses": with(json!({"200": {"description": "{\"items\",\"total\",\"soon\",\"no_data\"}"}}))}},
+        "/monitoring/overview": {"get": {"summary": "首页监测数字：僵尸号、上周更新不足、超期留言、近30天问题内容、未关闭预警、近26周发布量、下级单位排名",
+            "parameters": [as_of.clone(), org.clone(), platform.clone()],
+            "responses": with(json!({"200": {"description": "{\"as_of\",\"zombies\",\"below_min\",\"overdue_messages\",\"flagged_posts\",\"open_alerts\",\"weekly\",\"ranking\",…}"}}))}},
+        "/monitoring/frequency": {"get": {"summary": "更新频率：as_of 之前最近一个完整自然周各账号的更新条数与是否达标",
+            "parameters": [as_of.clone(), org.clone(), platform.clone()],
+            "responses": with(json!({"200": {"description": "{\"week\",\"items\",\"below\",\"no_data\"}"}}))}},
+        "/monitoring/replies": {"get": {"summary": "留言回复：统计期间（from–to，默认截至 as_of 的30天）各账号回复情况，及截至 as_of 超期、即将超期的留言",
+            "parameters": [as_of.clone(), org.clone(), platform.clone(), from.clone(), to.clone()],
+            "responses": with(json!({"200": {"description": "{\"period\",\"items\",\"overdue\",\"due_soon\"}"}}))}},
+        "/monitoring/violations": {"get": {"summary": "违规内容：统计期间发布、扫描发现问题的内容（每页100条）",
+            "parameters": [as_of, org, platform, from, to,
+                {"name": "page", "in": "query", "description": "页码", "schema": opt_id}],
+            "responses": with(json!({"200": {"description": "{\"period\",\"items\",\"total\"}"}}))}}
     })
 }

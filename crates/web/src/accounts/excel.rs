@@ -35,23 +35,7 @@ fn yes_no(b: bool) -> &'static str {
 }
 
 fn sheet_bytes(rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("账号台账")?;
-    let bold = Format::new().set_bold();
-    for (c, h) in COLUMNS.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)?;
-        ws.set_column_width(c as u16, if c == 0 { 8 } else { 18 })?;
-    }
-    ws.set_freeze_panes(1, 0)?;
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            if !v.is_empty() {
-                ws.write_string((r + 1) as u32, c as u16, v)?;
-            }
-        }
-    }
-    wb.save_to_buffer()
+    crate::xlsx::table("账号台账", COLUMNS, rows)
 }
 
 /// The registry as an .xlsx file.

@@ -6,28 +6,11 @@ use crate::auth::Session;
 use crate::error::AppError;
 use crate::layout::query_string;
 use crate::state::AppState;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use govmedia_domain::auth::Permission;
 
 pub fn xlsx(bytes: Vec<u8>, filename: &str) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"accounts.xlsx\"; filename*=UTF-8''{}",
-                    crate::auth::urlencode(filename)
-                ),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    crate::xlsx::response(bytes, "accounts.xlsx", filename)
 }
 
 /// Exports the filtered registry and records the export in the audit log.

@@ -163,8 +163,18 @@ impl FromRequestParts<AppState> for PageUser {
         let todo_count = if must_change {
             0
         } else {
-            match govmedia_app::filings::todo(&state.store, &principal).await {
-                Ok(t) => t.len(),
+            let counts = async {
+                Ok::<_, govmedia_store::StoreError>(
+                    govmedia_app::filings::todo(&state.store, &principal)
+                        .await?
+                        .len()
+                        + govmedia_app::monitoring_alerts::todo(&state.store, &principal)
+                            .await?
+                            .len(),
+                )
+            };
+            match counts.await {
+                Ok(n) => n,
                 Err(e) => return Err(crate::error::PageError(e.into()).into_response()),
             }
         };

@@ -310,7 +310,10 @@ async fn act(
 
 async fn todo(State(state): State<AppState>, ApiUser(s): ApiUser) -> ApiResult<Json<Value>> {
     let items = filings::todo(&state.store, &s.principal).await?;
-    Ok(Json(json!({"total": items.len(), "items": items})))
+    let alerts = govmedia_app::monitoring_alerts::todo(&state.store, &s.principal).await?;
+    Ok(Json(
+        json!({"total": items.len(), "items": items, "alerts": alerts}),
+    ))
 }
 
 pub fn router() -> Router<AppState> {

@@ -145,6 +145,8 @@ struct TodoPage {
     notes: Vec<String>,
     /// For calendar managers: the years to load (year, 待定 deadlines).
     calendar_years: Vec<(i32, usize)>,
+    /// Open monitoring alerts on the accounts of the user's org.
+    alerts: Vec<crate::monitoring::alerts_page::AlertRow>,
 }
 
 async fn todo(State(state): State<AppState>, PageUser(s): PageUser) -> PageResult<Response> {
@@ -190,12 +192,16 @@ async fn todo(State(state): State<AppState>, PageUser(s): PageUser) -> PageResul
     } else {
         Vec::new()
     };
+    let alerts = crate::monitoring::alerts_page::alert_rows(
+        &govmedia_app::monitoring_alerts::todo(&state.store, &s.principal).await?,
+    );
     render(&TodoPage {
         title: "我的待办",
         ctx: Ctx::new(&s, "todo").crumb("我的待办", ""),
         rows,
         notes,
         calendar_years,
+        alerts,
     })
 }
 

@@ -1,6 +1,7 @@
 //! The home page: what needs attention within the user's jurisdiction.
 
 use crate::auth::PageUser;
+use crate::charts::{Column, columns};
 use crate::error::PageResult;
 use crate::extract::PageQuery;
 use crate::layout::NoticeQuery;
@@ -12,10 +13,12 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
+use govmedia_app::monitoring_overview::{Overview, overview};
 use govmedia_domain::account::AccountStatus;
 use govmedia_domain::auth::Permission;
 use govmedia_domain::checks::WarningKind;
 use govmedia_domain::platform::Platform;
+use govmedia_store::filings::FilingFilter;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -32,6 +35,61 @@ struct HomePage {
     gap: String,
     warnings: Vec<(&'static str, &'static str, usize)>,
     chart: String,
+    /// Workflows past their filing deadline (逾期备案).
+    late_filings: usize,
+    /// The monitoring numbers, or why they cannot be computed now.
+    monitoring: Result<Monitoring, String>,
+}
+
+/// 首页's monitoring part.
+struct Monitoring {
+    o: Overview,
+    weekly_chart: String,
+    /// (org id, name, accounts, zombies, zombie share, on-time rate).
+    ranking: Vec<(i64, String, u32, u32, String, String)>,
+}
+
+fn percent(v: f64) -> String {
+    format!("{:.0}%", v * 100.0)
+}
+
+fn monitoring(o: Overview) -> Monitoring {
+    let weekly_chart = columns(
+        &o.weekly
+            .iter()
+            .map(|w| Column {
+                label: w.week.clone(),
+                value: w.originals + w.reposts,
+                class: "b",
+            })
+            .collect::<Vec<_>>(),
+        None,
+        4,
+        "近26周每周发布条数",
+    );
+    let ranking = o
+        .ranking
+        .iter()
+        .map(|r| {
+            (
+                r.org_id.0,
+                if r.own_only {
+                    format!("{}（本级）", r.org_name)
+                } else {
+                    r.org_name.clone()
+                },
+                r.accounts,
+                r.zombies,
+                percent(r.zombie_share),
+                r.on_time_rate.map(percent).unwrap_or_else(|| "—".into()),
+            )
+        })
+        .collect();
+    Monitoring {
+        o,
+        weekly_chart,
+        ranking,
+    }
 }
 
 /// A horizontal bar chart as inline SVG (no scripts, no external assets).
@@ -93,6 +151,34 @@ async fn home(
             (p.label().to_string(), n)
         })
         .collect();
+    let today = state.today();
+    let late_filings = state
+        .store
+        .workflows(
+            &scope,
+            &FilingFilter {
+                overdue_on: Some(today),
+                open_only: true,
+                ..Default::default()
+            },
+        )
+        .await?
+        .len();
+    let monitoring = match overview(
+        &state.store,
+        &s.principal,
+        &state.config.monitoring,
+        &Default::default(),
+        today,
+    )
+    .await
+    {
+        Ok(o) => Ok(monitoring(o)),
+        // A rule that cannot be applied now (a calendar year missing):
+        // say so on the page rather than fail it.
+        Err(e) if e.rule().is_some() => Err(e.rule().map(ToString::to_string).unwrap_or_default()),
+        Err(e) => return Err(e.into()),
+    };
     render(&HomePage {
         title: "首页",
         ctx: Ctx::new(&s, "home").notice(q.notice.as_deref()),
@@ -110,6 +196,8 @@ async fn home(
         ),
         warnings,
         chart: bar_chart(&rows),
+        late_filings,
+        monitoring,
     })
 }
 

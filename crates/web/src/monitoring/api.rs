@@ -1,6 +1,7 @@
 //! Monitoring API: collectors send posts and messages; integrations read
 //! an account's measures and the zombie list of a scope.
 
+use super::params::ListQuery;
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, AppError};
 use crate::extract::{ApiJson, ApiQuery, api_id};
@@ -13,12 +14,11 @@ use axum::{Json, Router};
 use chrono::NaiveDate;
 use govmedia_app::monitoring as measures;
 use govmedia_app::monitoring_ingest::{self as ingest, IngestOutcome};
+use govmedia_app::monitoring_lists as lists;
 use govmedia_domain::auth::Permission;
-use govmedia_domain::monitoring::alerts::AlertKind;
 use govmedia_domain::monitoring::ingest::{ItemStatus, MAX_ITEMS, RawMessage, RawPost};
 use govmedia_domain::monitoring::{Provenance, RuleOverride};
 use govmedia_domain::{AccountId, OrgId};
-use govmedia_store::alerts::AlertFilter;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -138,6 +138,8 @@ pub struct AsOfQuery {
     as_of: String,
     #[serde(default)]
     org: String,
+    #[serde(default)]
+    platform: String,
 }
 
 fn as_of(state: &AppState, raw: &str) -> Result<NaiveDate, AppError> {
@@ -174,14 +176,99 @@ async fn zombies(
     ApiQuery(q): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Json<serde_json::Value>> {
     s.require(Permission::AccountRead)?;
-    let d = as_of(&state, &q.as_of)?;
-    let org = match q.org.trim() {
-        "" => None,
-        o => Some(OrgId(api_id(o, "单位ID")?)),
-    };
-    let list =
-        measures::zombies(&state.store, &s.principal, &state.config.monitoring, org, d).await?;
+    let p = ListQuery {
+        as_of: q.as_of,
+        org: q.org,
+        platform: q.platform,
+        ..Default::default()
+    }
+    .parse(&state)?;
+    let list = measures::zombies(
+        &state.store,
+        &s.principal,
+        &state.config.monitoring,
+        &p.filter,
+        p.as_of,
+    )
+    .await?;
     Ok(Json(serde_json::to_value(list).unwrap_or_default()))
+}
+
+async fn overview(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<serde_json::Value>> {
+    s.require(Permission::AccountRead)?;
+    let p = q.parse(&state)?;
+    let o = govmedia_app::monitoring_overview::overview(
+        &state.store,
+        &s.principal,
+        &state.config.monitoring,
+        &p.filter,
+        p.as_of,
+    )
+    .await?;
+    Ok(Json(serde_json::to_value(o).unwrap_or_default()))
+}
+
+async fn frequency(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<serde_json::Value>> {
+    s.require(Permission::AccountRead)?;
+    let p = q.parse(&state)?;
+    let l = lists::frequency(
+        &state.store,
+        &s.principal,
+        &state.config.monitoring,
+        &p.filter,
+        p.as_of,
+    )
+    .await?;
+    Ok(Json(serde_json::to_value(l).unwrap_or_default()))
+}
+
+async fn replies(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<serde_json::Value>> {
+    s.require(Permission::AccountRead)?;
+    let p = q.parse(&state)?;
+    let l = lists::replies(
+        &state.store,
+        &s.principal,
+        &state.config.monitoring,
+        &p.filter,
+        p.period,
+        p.as_of,
+    )
+    .await?;
+    Ok(Json(serde_json::to_value(l).unwrap_or_default()))
+}
+
+/// Violations per API page.
+const VIOLATIONS_PER_PAGE: i64 = 100;
+
+async fn violations(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<serde_json::Value>> {
+    s.require(Permission::AccountRead)?;
+    let p = q.parse(&state)?;
+    let l = lists::violations(
+        &state.store,
+        &s.principal,
+        &p.filter,
+        p.period,
+        VIOLATIONS_PER_PAGE,
+        (p.page - 1).saturating_mul(VIOLATIONS_PER_PAGE),
+    )
+    .await?;
+    Ok(Json(serde_json::to_value(l).unwrap_or_default()))
 }
 
 fn org_of(raw: &str) -> Result<OrgId, AppError> {
@@ -242,26 +329,19 @@ async fn alerts(
     ApiQuery(q): ApiQuery<AlertQuery>,
 ) -> ApiResult<Json<serde_json::Value>> {
     let scope = s.require(Permission::AccountRead)?;
-    let bad = |m: &str| AppError::bad_request("invalid_query", m.to_string());
-    let f = AlertFilter {
-        open: match q.state.as_str() {
-            "" | "open" => Some(true),
-            "closed" => Some(false),
-            "all" => None,
-            _ => return Err(bad("state 只能为 open、closed 或 all")),
-        },
-        kind: match q.kind.as_str() {
-            "" => None,
-            k => Some(AlertKind::parse(k).ok_or_else(|| bad("未知的预警类型"))?),
-        },
-        account: match q.account.as_str() {
-            "" => None,
-            a => Some(AccountId(api_id(a, "账号ID")?)),
-        },
-        org: match q.org.as_str() {
-            "" => None,
-            o => Some(org_of(o)?),
-        },
+    let org = match q.org.as_str() {
+        "" => None,
+        o => Some(org_of(o)?),
+    };
+    let lq = super::params::ListQuery {
+        state: q.state,
+        kind: q.kind,
+        ..Default::default()
+    };
+    let mut f = super::alerts_page::alert_filter(&lq, org)?;
+    f.account = match q.account.as_str() {
+        "" => None,
+        a => Some(AccountId(api_id(a, "账号ID")?)),
     };
     let items = state.store.alerts(&scope, &f).await?;
     Ok(Json(json!({"total": items.len(), "items": items})))
@@ -281,27 +361,8 @@ async fn acknowledge(
     ApiJson(b): ApiJson<AckBody>,
 ) -> ApiResult<StatusCode> {
     let id = api_id(&id, "ID")?;
-    let scope = match s.require(Permission::AccountUpdate) {
-        Ok(sc) => sc,
-        Err(_) => s.require(Permission::MonitoringRules)?,
-    };
-    if b.note.chars().count() > 500 {
-        return Err(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "note_too_long",
-            "说明不能超过500个字符",
-        ));
-    }
-    if b.note.contains('\0') {
-        return Err(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_char",
-            "说明含有不允许的控制字符",
-        ));
-    }
-    state
-        .store
-        .acknowledge_alert(&scope, &s.actor(), id, b.note.trim())
+    let actor = s.actor();
+    govmedia_app::monitoring_alerts::acknowledge(&state.store, s.caller(&actor), id, &b.note)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -315,6 +376,10 @@ pub fn router(config: &crate::WebConfig) -> Router<AppState> {
         .merge(ingest)
         .route("/accounts/{id}/monitoring", get(account_monitoring))
         .route("/monitoring/zombies", get(zombies))
+        .route("/monitoring/overview", get(overview))
+        .route("/monitoring/frequency", get(frequency))
+        .route("/monitoring/replies", get(replies))
+        .route("/monitoring/violations", get(violations))
         .route("/orgs/{id}/monitoring-rules", get(get_rules).put(put_rules))
         .route("/alerts", get(alerts))
         .route("/alerts/{id}/ack", post(acknowledge))

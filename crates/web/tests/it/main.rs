@@ -10,6 +10,7 @@ mod client;
 mod language;
 mod monitoring;
 mod monitoring_alerts;
+mod monitoring_lists;
 mod pages;
 mod registry;
 mod scan;
