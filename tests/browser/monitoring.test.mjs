@@ -15,13 +15,14 @@ const num = async (page, sel) => Number((await page.textContent(sel)).trim());
 test('首页 counts lead to the zombie list, an account tab and an export', async () => {
   const { context, page } = await login(browser, 'nc_pub');
   await page.goto(`${BASE}/`);
-  for (const id of ['zombies', 'below-min', 'overdue', 'violations', 'late-filings', 'no-data', 'alerts']) {
+  for (const id of ['zombies', 'below-min', 'overdue', 'violations', 'late-filings', 'no-data', 'broken-feeds', 'alerts']) {
     assert.ok(await page.$(`#tile-${id}`), `首页 has the ${id} count`);
   }
   const zombies = await num(page, '#tile-zombies b');
   assert.ok(zombies > 0, 'the demo has zombie accounts in 南昌');
   assert.ok(await num(page, '#tile-overdue b') > 0, 'and overdue messages');
   assert.ok(await num(page, '#tile-violations b') > 0, 'and posts with findings');
+  assert.ok(await num(page, '#tile-broken-feeds b') > 0, 'and a broken feed');
   assert.ok(await page.$('svg.columns rect'), 'the 26-week chart is drawn');
   const ranked = await page.$$eval('#ranking tbody tr td:first-child', (tds) => tds.map((t) => t.textContent));
   assert.ok(ranked.length > 0 && ranked.every((o) => !o.includes('九江')), `ranking within 南昌: ${ranked}`);
@@ -49,14 +50,16 @@ test('首页 counts lead to the zombie list, an account tab and an export', asyn
   // An earlier day gives an answer of its own, and the filter keeps it.
   await page.goto(`${BASE}/monitoring?as_of=2026-09-07`);
   assert.equal(await page.inputValue('#filter-as-of'), '2026-09-07');
-  for (const tab of ['frequency', 'replies', 'violations', 'alerts']) {
+  for (const tab of ['frequency', 'replies', 'violations', 'alerts', 'feeds']) {
     const res = await page.goto(`${BASE}/monitoring/${tab}`);
     assert.equal(res.status(), 200, tab);
     await shot(page, `monitoring-${tab}`);
   }
+  assert.ok(await page.$$eval('#feeds tbody tr', (r) => r.length) > 0, 'the demo has a feed');
+  await page.goto(`${BASE}/monitoring/alerts`);
   assert.ok(await page.$$eval('#alerts tbody tr', (r) => r.length) > 0, 'the demo has open alerts');
   await page.setViewportSize({ width: 390, height: 800 });
-  for (const path of ['/', '/monitoring', '/monitoring/frequency', '/monitoring/replies', '/monitoring/violations', '/monitoring/alerts']) {
+  for (const path of ['/', '/monitoring', '/monitoring/frequency', '/monitoring/replies', '/monitoring/violations', '/monitoring/alerts', '/monitoring/feeds']) {
     await page.goto(`${BASE}${path}`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
     assert.equal(overflow, false, `no sideways scrolling at 390 px on ${path}`);

@@ -25,6 +25,7 @@ const pages = [
   ['center', '/monitoring/replies', '留言回复'],
   ['center', '/monitoring/violations', '违规内容'],
   ['center', '/monitoring/alerts', '预警'],
+  ['center', '/monitoring/feeds', '数据源'],
 ];
 
 test('main pages open without errors', async () => {

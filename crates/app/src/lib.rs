@@ -5,6 +5,7 @@
 //! the door.
 
 pub mod calendar;
+pub mod feeds;
 pub mod filings;
 pub mod monitoring;
 pub mod monitoring_alerts;

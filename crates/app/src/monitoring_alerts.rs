@@ -5,6 +5,7 @@ use chrono::{DateTime, Days, Duration, Utc};
 use govmedia_domain::auth::Scope;
 use govmedia_domain::clock::china_date;
 use govmedia_domain::monitoring::alerts::{self, Cause};
+use govmedia_domain::monitoring::feeds::FeedSettings;
 use govmedia_domain::monitoring::posts::{self, day_start, monday_of, week_label, window_end};
 use govmedia_domain::monitoring::{MonitoringRules, resolve};
 use govmedia_store::{Store, StoreResult};
@@ -25,6 +26,7 @@ pub struct AlertRun {
 pub async fn causes(
     store: &Store,
     defaults: &MonitoringRules,
+    feeds: &FeedSettings,
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<Cause>> {
     let today = china_date(now);
@@ -84,6 +86,16 @@ pub async fn causes(
             out.push(alerts::blocked(account, id, &title));
         }
     }
+    for f in store.failing_feeds(feeds.broken_after).await? {
+        if rules_of.contains_key(&f.account_id) {
+            out.push(alerts::feed_broken(
+                f.account_id,
+                f.id,
+                f.failures,
+                &f.last_error,
+            ));
+        }
+    }
     Ok(out)
 }
 
@@ -92,9 +104,10 @@ pub async fn causes(
 pub async fn evaluate(
     store: &Store,
     defaults: &MonitoringRules,
+    feeds: &FeedSettings,
     now: DateTime<Utc>,
 ) -> StoreResult<AlertRun> {
-    let causes = causes(store, defaults, now).await?;
+    let causes = causes(store, defaults, feeds, now).await?;
     let open = store.open_alert_keys().await?;
     let (to_open, to_close) = alerts::plan(&open, &causes);
     let (opened, closed) = store.apply_alerts(&to_open, &to_close).await?;

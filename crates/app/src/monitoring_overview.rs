@@ -8,6 +8,7 @@ use crate::monitoring_lists::{Period, frequency_of, judged, replies_of, zombies_
 use chrono::{Days, NaiveDate};
 use govmedia_domain::auth::{Permission, Principal};
 use govmedia_domain::monitoring::MonitoringRules;
+use govmedia_domain::monitoring::feeds::{FeedHealth, FeedSettings};
 use govmedia_domain::monitoring::posts::{monday_of, week_label};
 use govmedia_domain::{AccountId, OrgId};
 use govmedia_store::alerts::AlertFilter;
@@ -60,6 +61,8 @@ pub struct Overview {
     pub period: Period,
     pub flagged_posts: i64,
     pub open_alerts: usize,
+    /// Feeds failing long enough to count as broken.
+    pub broken_feeds: usize,
     pub weekly: Vec<WeekTotal>,
     pub ranking: Vec<OrgRank>,
 }
@@ -109,6 +112,7 @@ pub async fn overview(
     store: &Store,
     principal: &Principal,
     defaults: &MonitoringRules,
+    feeds: &FeedSettings,
     f: &MonitorFilter,
     as_of: NaiveDate,
 ) -> StoreResult<Overview> {
@@ -133,6 +137,14 @@ pub async fn overview(
         )
         .await?
         .len();
+    let broken_feeds = store
+        .feeds(&scope, f)
+        .await?
+        .iter()
+        .filter(|x| {
+            FeedHealth::of(feeds, x.failures, x.last_polled_at.is_some()) == FeedHealth::Broken
+        })
+        .count();
     let first = monday_of(as_of) - Days::new(7 * u64::from(REPORT_WEEKS));
     let days = store
         .daily_posts(&scope, f, first, monday_of(as_of))
@@ -211,6 +223,7 @@ pub async fn overview(
         period,
         flagged_posts: flagged,
         open_alerts,
+        broken_feeds,
         weekly,
         ranking: ranks,
     })

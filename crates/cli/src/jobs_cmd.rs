@@ -43,6 +43,12 @@ pub fn ctx(cfg: &Config, store: govmedia_store::Store) -> JobCtx {
             keep: cfg.backup_keep.max(1),
         }),
         monitoring: cfg.web.monitoring.clone(),
+        feeds: cfg.web.feeds.clone(),
+        // The configured lexicons, or the built-in ones if they fail to
+        // load (the server refuses to start on a bad lexicon anyway).
+        scanner: govmedia_web::state::build_scanner(&cfg.web)
+            .ok()
+            .map(|s| std::sync::Arc::new(govmedia_scan::SharedScanner::new(s))),
     }
 }
 

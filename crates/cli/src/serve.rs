@@ -104,8 +104,12 @@ pub async fn run(cfg: Config, demo: bool) -> Result<ExitCode, String> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let housekeeping = tokio::spawn(run_jobs(crate::jobs_cmd::ctx(&cfg, store.clone())));
     let state = govmedia_web::AppState::try_new(store.clone(), cfg.web.clone())?;
+    // Jobs check what they take in with the server's scanner, so a
+    // lexicon reload applies to them too.
+    let mut jobs = crate::jobs_cmd::ctx(&cfg, store.clone());
+    jobs.scanner = Some(state.scanner.clone());
+    let housekeeping = tokio::spawn(run_jobs(jobs));
     let metrics = match cfg.metrics_addr.trim() {
         "" => None,
         a => {

@@ -204,7 +204,45 @@ pub async fn seed_monitoring(store: &Store, today: NaiveDate) -> StoreResult<usi
         )
         .await?;
     }
+    broken_feed(store, &accounts).await?;
     Ok(created)
+}
+
+/// A feed that broke: the only source of a 南昌 account without other
+/// data, pointing at a bridge that refuses connections (the poller keeps
+/// failing on it), with three failed polls recorded.
+async fn broken_feed(
+    store: &Store,
+    accounts: &[govmedia_store::monitoring::AccountFacts],
+) -> StoreResult<()> {
+    let pick = accounts
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| part(*i) == Part::NoData)
+        .map(|(_, a)| a)
+        .min_by_key(|a| !a.host_org_name.contains("南昌"));
+    let Some(a) = pick else { return Ok(()) };
+    let (actor, _) = govmedia_app::operator();
+    let feed = store
+        .set_feed(
+            &Scope::All { within: None },
+            &actor,
+            a.account_id,
+            &format!("http://127.0.0.1:9/feeds/{}.xml", a.account_id.0),
+        )
+        .await?;
+    let settings = govmedia_domain::monitoring::feeds::FeedSettings::default();
+    for n in 1..=settings.broken_after {
+        store
+            .feed_failed(
+                &feed,
+                "connect_failed",
+                "无法连接订阅源：Connection refused",
+                govmedia_domain::monitoring::feeds::next_poll(&settings, store.now(), n),
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -236,6 +274,7 @@ mod tests {
             &p,
             &defaults,
             &Default::default(),
+            &Default::default(),
             today,
         )
         .await
@@ -245,7 +284,8 @@ mod tests {
                 && o.below_min > 0
                 && o.overdue_messages > 0
                 && o.flagged_posts > 0
-                && o.no_data > 0,
+                && o.no_data > 0
+                && o.broken_feeds > 0,
             "{o:?}"
         );
         assert!(o.weekly.iter().all(|w| w.originals > 0), "{:?}", o.weekly);

@@ -39,6 +39,8 @@ pub fn action_label(action: &str, outcome: Option<Outcome>) -> String {
         "monitoring.rules" => "设置监测规则",
         "monitoring.alert_ack" => "确认监测预警",
         "monitoring.export" => "导出监测清单",
+        "monitoring.feed_set" => "设置订阅源",
+        "monitoring.feed_remove" => "删除订阅源",
         _ => "",
     };
     if !fixed.is_empty() {
@@ -131,6 +133,8 @@ mod tests {
             "account.import",
             "account.export",
             "monitoring.export",
+            "monitoring.feed_set",
+            "monitoring.feed_remove",
             "account.update",
             "calendar.day",
             "calendar.load",

@@ -7,12 +7,15 @@
 
 pub mod audit_purge;
 pub mod backup;
+pub mod feed_http;
+pub mod feed_poll;
 pub mod monitoring_alerts;
 pub mod reminders;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use govmedia_store::job_runs::RunOutcome;
 use govmedia_store::{Store, StoreError};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// What a job needs: the store and its settings.
@@ -28,6 +31,28 @@ pub struct JobCtx {
     pub backups: Option<backup::BackupPolicy>,
     /// The configured monitoring thresholds (orgs may override them).
     pub monitoring: govmedia_domain::monitoring::MonitoringRules,
+    /// How feeds are polled.
+    pub feeds: govmedia_domain::monitoring::feeds::FeedSettings,
+    /// The server's scanner (lexicon reloads apply); None: the built-in
+    /// lexicons (tools and tests).
+    pub scanner: Option<Arc<govmedia_scan::SharedScanner>>,
+}
+
+impl JobCtx {
+    /// The scanner posts taken in by jobs are checked with.
+    pub fn scanner(&self) -> Arc<govmedia_scan::Scanner> {
+        match &self.scanner {
+            Some(s) => s.get(),
+            None => Arc::new(
+                govmedia_scan::Scanner::new(
+                    Vec::new(),
+                    true,
+                    govmedia_scan::ScannerConfig::default(),
+                )
+                .unwrap_or_else(|e| panic!("the built-in lexicons do not compile: {e}")),
+            ),
+        }
+    }
 }
 
 /// What a run did, in a line for people.
@@ -46,13 +71,16 @@ pub enum Job {
     /// 数据库备份: a consistent copy of a SQLite database, old ones pruned.
     Backup,
     MonitoringAlerts,
+    /// 订阅源采集: polls the feeds that are due.
+    FeedPoll,
 }
 
 impl Job {
-    pub const ALL: [Job; 4] = [
+    pub const ALL: [Job; 5] = [
         Job::DeadlineReminders,
         Job::AuditPurge,
         Job::Backup,
+        Job::FeedPoll,
         Job::MonitoringAlerts,
     ];
 
@@ -62,6 +90,7 @@ impl Job {
             Job::AuditPurge => "audit_purge",
             Job::Backup => "backup",
             Job::MonitoringAlerts => "monitoring_alerts",
+            Job::FeedPoll => "feed_poll",
         }
     }
 
@@ -71,6 +100,7 @@ impl Job {
             Job::AuditPurge => "审计日志清理",
             Job::Backup => "数据库备份",
             Job::MonitoringAlerts => "监测预警",
+            Job::FeedPoll => "订阅源采集",
         }
     }
 
@@ -83,6 +113,7 @@ impl Job {
         match self {
             Job::DeadlineReminders | Job::MonitoringAlerts => TimeDelta::hours(1),
             Job::AuditPurge | Job::Backup => TimeDelta::hours(24),
+            Job::FeedPoll => TimeDelta::minutes(5),
         }
     }
 
@@ -94,6 +125,7 @@ impl Job {
             Job::AuditPurge => audit_purge::run_once(ctx, now).await,
             Job::Backup => backup::run_once(ctx, now).await,
             Job::MonitoringAlerts => monitoring_alerts::run_once(ctx, now).await,
+            Job::FeedPoll => feed_poll::run_once(ctx, now).await,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod cache;
 pub mod calendar;
 pub mod db;
 pub mod error;
+pub mod feeds;
 pub mod filing_effects;
 pub mod filings;
 pub mod job_runs;

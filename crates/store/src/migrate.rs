@@ -62,6 +62,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_alerts.sql"),
         postgres: include_str!("../migrations/postgres/0010_alerts.sql"),
     },
+    Migration {
+        version: "0011_feeds",
+        sqlite: include_str!("../migrations/sqlite/0011_feeds.sql"),
+        postgres: include_str!("../migrations/postgres/0011_feeds.sql"),
+    },
 ];
 
 /// Key of the PostgreSQL advisory lock that serializes migrations across

@@ -21,6 +21,8 @@ pub struct WebConfig {
     /// Monitoring thresholds before any org overrides them (zombie days,
     /// weekly minimum, reply deadline…).
     pub monitoring: govmedia_domain::monitoring::MonitoringRules,
+    /// How feeds are polled (interval, back-off, when a feed is broken).
+    pub feeds: govmedia_domain::monitoring::feeds::FeedSettings,
     /// Largest number of rows one Excel import may hold.
     pub max_import_rows: usize,
     /// Announcement period before deregistration, in working days (some
@@ -44,6 +46,7 @@ impl Default for WebConfig {
             max_body_bytes: 10 * 1024 * 1024,
             ingest_max_body_bytes: 64 * 1024 * 1024,
             monitoring: Default::default(),
+            feeds: Default::default(),
             max_import_rows: 5000,
             announce_workdays: 0,
             lexicons: Vec::new(),

@@ -67,6 +67,8 @@ impl Ctx {
             "password_changed" => "密码已修改。",
             "unchanged" => "没有需要保存的修改。",
             "acknowledged" => "预警已确认。",
+            "feed_saved" => "订阅源已保存，将在下一次采集时读取。",
+            "feed_removed" => "订阅源已删除，已采集的内容保留。",
             _ => "",
         }
         .into();

@@ -16,14 +16,17 @@ pub enum AlertKind {
     FrequencyBreach,
     OverdueMessage,
     BlockedPost,
+    /// A feed failed enough polls in a row to count as broken.
+    FeedBroken,
 }
 
 impl AlertKind {
-    pub const ALL: [AlertKind; 4] = [
+    pub const ALL: [AlertKind; 5] = [
         AlertKind::Zombie,
         AlertKind::FrequencyBreach,
         AlertKind::OverdueMessage,
         AlertKind::BlockedPost,
+        AlertKind::FeedBroken,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -31,6 +34,7 @@ impl AlertKind {
             AlertKind::FrequencyBreach => "frequency_breach",
             AlertKind::OverdueMessage => "overdue_message",
             AlertKind::BlockedPost => "blocked_post",
+            AlertKind::FeedBroken => "feed_broken",
         }
     }
     pub fn label(self) -> &'static str {
@@ -39,6 +43,7 @@ impl AlertKind {
             AlertKind::FrequencyBreach => "更新频率不达标",
             AlertKind::OverdueMessage => "留言超期未回复",
             AlertKind::BlockedPost => "发布内容含禁止项",
+            AlertKind::FeedBroken => "订阅源中断",
         }
     }
     pub fn parse(s: &str) -> Option<AlertKind> {
@@ -96,6 +101,17 @@ pub fn blocked(account: AccountId, post_id: i64, title: &str) -> Cause {
         account,
         key: format!("blocked:{post_id}"),
         message: format!("已发布内容{}含禁止发布的内容", crate::text::quoted(title)),
+    }
+}
+
+/// A broken feed is named by the feed: it clears when a poll succeeds,
+/// and the same key reopens if the feed breaks again.
+pub fn feed_broken(account: AccountId, feed_id: i64, failures: u32, error: &str) -> Cause {
+    Cause {
+        kind: AlertKind::FeedBroken,
+        account,
+        key: format!("feed:{feed_id}"),
+        message: format!("订阅源连续 {failures} 次采集失败：{error}"),
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod alerts;
 pub mod coverage;
+pub mod feeds;
 pub mod ingest;
 pub mod posts;
 pub mod replies;

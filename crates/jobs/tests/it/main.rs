@@ -16,6 +16,8 @@ fn ctx(store: &Store, instance: &str) -> JobCtx {
         instance: instance.into(),
         backups: None,
         monitoring: Default::default(),
+        feeds: Default::default(),
+        scanner: None,
     }
 }
 

@@ -168,6 +168,7 @@ async fn home(
         &state.store,
         &s.principal,
         &state.config.monitoring,
+        &state.config.feeds,
         &Default::default(),
         today,
     )

@@ -30,6 +30,14 @@ const RECENT: i64 = 10;
 #[serde(default)]
 pub struct TabQuery {
     pub as_of: String,
+    pub notice: Option<String>,
+}
+
+/// The feed form as typed, and why it was refused.
+#[derive(Debug, Clone, Default)]
+pub struct FeedForm {
+    pub url: String,
+    pub error: String,
 }
 
 pub struct MessageRow {
@@ -58,6 +66,10 @@ struct TabPage {
     posts: Vec<PostRow>,
     messages: Vec<MessageRow>,
     alerts: Vec<super::alerts_page::AlertRow>,
+    feed: Option<super::feeds_page::FeedRow>,
+    /// The user may set the account's feed.
+    can_feed: bool,
+    form: FeedForm,
 }
 
 fn tone(s: ReplyState) -> &'static str {
@@ -74,13 +86,25 @@ pub async fn page(
     Path(id): Path<String>,
     PageQuery(q): PageQuery<TabQuery>,
 ) -> PageResult<Response> {
-    let scope = s.require(Permission::AccountRead)?;
     let id = AccountId(page_id(&id)?);
     let as_of = match q.as_of.trim() {
         "" => state.today(),
         d => NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_err(|_| AppError::bad_request("invalid_query", "日期格式应为 2026-03-02"))?,
     };
+    render_tab(&state, &s, id, as_of, q.notice.as_deref(), None).await
+}
+
+/// The tab of account `id` as of a day; `form` is a refused feed form.
+pub async fn render_tab(
+    state: &AppState,
+    s: &crate::auth::Session,
+    id: AccountId,
+    as_of: NaiveDate,
+    notice: Option<&str>,
+    form: Option<FeedForm>,
+) -> PageResult<Response> {
+    let scope = s.require(Permission::AccountRead)?;
     let account = state.store.account(&scope, id).await?;
     let rules = &state.config.monitoring;
     let r = account_report(&state.store, &s.principal, rules, id, as_of).await?;
@@ -156,12 +180,22 @@ pub async fn page(
             },
         )
         .await?;
+    let feed = state.store.feed_of(&scope, id).await?;
+    let form = form.unwrap_or_else(|| FeedForm {
+        url: feed.as_ref().map(|f| f.url.clone()).unwrap_or_default(),
+        error: String::new(),
+    });
+    let feed = feed.map(|f| {
+        let item = govmedia_app::feeds::item(&state.config.feeds, f);
+        super::feeds_page::feed_rows(std::slice::from_ref(&item)).remove(0)
+    });
     render(&TabPage {
         title: format!("{} · 监测", account.name),
-        ctx: Ctx::new(&s, "accounts")
+        ctx: Ctx::new(s, "accounts")
             .crumb("账号台账", "/accounts")
             .crumb(&account.name, &format!("/accounts/{}", id.0))
-            .crumb("监测", ""),
+            .crumb("监测", "")
+            .notice(notice),
         id: id.0,
         name: account.name.clone(),
         as_of,
@@ -183,6 +217,9 @@ pub async fn page(
         posts: post_rows(&posts),
         messages,
         alerts: super::alerts_page::alert_rows(&alerts),
+        feed,
+        can_feed: s.can(Permission::MonitoringIngest),
+        form,
         r,
     })
 }

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use govmedia_app::monitoring as measures;
@@ -205,6 +205,7 @@ async fn overview(
         &state.store,
         &s.principal,
         &state.config.monitoring,
+        &state.config.feeds,
         &p.filter,
         p.as_of,
     )
@@ -367,6 +368,50 @@ async fn acknowledge(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedBody {
+    url: String,
+}
+
+async fn put_feed(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<FeedBody>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let id = AccountId(api_id(&id, "ID")?);
+    let actor = s.actor();
+    let f = govmedia_app::feeds::set_feed(&state.store, s.caller(&actor), id, &b.url).await?;
+    Ok(Json(
+        serde_json::to_value(govmedia_app::feeds::item(&state.config.feeds, f)).unwrap_or_default(),
+    ))
+}
+
+async fn delete_feed(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let id = AccountId(api_id(&id, "ID")?);
+    let actor = s.actor();
+    govmedia_app::feeds::remove_feed(&state.store, s.caller(&actor), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn feeds(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<serde_json::Value>> {
+    s.require(Permission::AccountRead)?;
+    let p = q.parse(&state)?;
+    let items =
+        govmedia_app::feeds::feed_list(&state.store, &s.principal, &state.config.feeds, &p.filter)
+            .await?;
+    Ok(Json(json!({"total": items.len(), "items": items})))
+}
+
 pub fn router(config: &crate::WebConfig) -> Router<AppState> {
     let ingest = Router::new()
         .route("/ingest/posts", post(ingest_posts))
@@ -380,6 +425,8 @@ pub fn router(config: &crate::WebConfig) -> Router<AppState> {
         .route("/monitoring/frequency", get(frequency))
         .route("/monitoring/replies", get(replies))
         .route("/monitoring/violations", get(violations))
+        .route("/monitoring/feeds", get(feeds))
+        .route("/accounts/{id}/feed", put(put_feed).delete(delete_feed))
         .route("/orgs/{id}/monitoring-rules", get(get_rules).put(put_rules))
         .route("/alerts", get(alerts))
         .route("/alerts/{id}/ack", post(acknowledge))

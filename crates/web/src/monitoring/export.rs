@@ -236,6 +236,43 @@ pub async fn export(
                 rows,
             )
         }
+        "feeds" => {
+            let items =
+                govmedia_app::feeds::feed_list(store, who, &state.config.feeds, &p.filter).await?;
+            let rows = super::feeds_page::feed_rows(&items)
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        r.account_id.to_string(),
+                        r.account,
+                        r.platform.into(),
+                        r.org,
+                        r.url,
+                        r.health.0.into(),
+                        r.last_success,
+                        r.error,
+                        r.failures.to_string(),
+                        r.next,
+                    ]
+                })
+                .collect();
+            (
+                "数据源",
+                &[
+                    "账号ID",
+                    "账号",
+                    "平台",
+                    "主办单位",
+                    "订阅源地址",
+                    "状态",
+                    "最近成功",
+                    "最近错误",
+                    "连续失败",
+                    "下次采集",
+                ],
+                rows,
+            )
+        }
         _ => return Err(AppError::not_found().into()),
     };
     let bytes = crate::xlsx::table(name, headers, &rows).map_err(|e| {

@@ -6,6 +6,7 @@ pub mod account_tab;
 pub mod alerts_page;
 pub mod api;
 pub mod export;
+pub mod feeds_page;
 pub mod findings;
 pub mod lists;
 pub mod pages;

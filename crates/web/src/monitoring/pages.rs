@@ -28,6 +28,7 @@ pub const TABS: &[(&str, &str, &str)] = &[
     ("replies", "/monitoring/replies", "留言回复"),
     ("violations", "/monitoring/violations", "违规内容"),
     ("alerts", "/monitoring/alerts", "预警"),
+    ("feeds", "/monitoring/feeds", "数据源"),
 ];
 
 /// What every tab shows above its list: the tabs and the filter form.
@@ -181,6 +182,8 @@ pub fn router() -> Router<AppState> {
             "/monitoring/alerts/{id}/ack",
             post(super::alerts_page::acknowledge),
         )
+        .route("/monitoring/feeds", get(super::feeds_page::page))
+        .route("/accounts/{id}/feed", post(super::feeds_page::save))
         .route("/monitoring/export/{list}", get(super::export::export))
         .route("/accounts/{id}/monitoring", get(super::account_tab::page))
 }

@@ -10,6 +10,7 @@ mod client;
 mod language;
 mod monitoring;
 mod monitoring_alerts;
+mod monitoring_feeds;
 mod monitoring_lists;
 mod pages;
 mod registry;

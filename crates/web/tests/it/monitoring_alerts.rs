@@ -29,6 +29,8 @@ both_backends!(
             instance: instance.into(),
             backups: None,
             monitoring: Default::default(),
+            feeds: Default::default(),
+            scanner: None,
         };
         let now = app.store.now();
         let job = govmedia_jobs::Job::MonitoringAlerts;

@@ -191,6 +191,7 @@ both_backends!(
             "/monitoring/replies",
             "/monitoring/violations",
             "/monitoring/alerts",
+            "/monitoring/feeds",
             &format!("/accounts/{a}/monitoring"),
         ] {
             let r = app.send(br.get(path)).await;
@@ -220,7 +221,14 @@ both_backends!(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'monitoring.export'",
         )
         .await;
-        for list in ["zombies", "frequency", "replies", "violations", "alerts"] {
+        for list in [
+            "zombies",
+            "frequency",
+            "replies",
+            "violations",
+            "alerts",
+            "feeds",
+        ] {
             let r = app
                 .send(br.get(&format!("/monitoring/export/{list}")))
                 .await;
@@ -232,7 +240,7 @@ both_backends!(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'monitoring.export'",
         )
         .await;
-        assert_eq!(after - before, 5);
+        assert_eq!(after - before, 6);
         let unknown = app.send(br.get("/monitoring/export/everything")).await;
         assert_eq!(unknown.status, StatusCode::NOT_FOUND);
         // A reviewer may read but not export.
@@ -253,6 +261,8 @@ both_backends!(
             instance: "t".into(),
             backups: None,
             monitoring: Default::default(),
+            feeds: Default::default(),
+            scanner: None,
         };
         govmedia_jobs::Job::MonitoringAlerts
             .run_once(&ctx, app.store.now())

@@ -163,6 +163,8 @@ both_backends!(the_jobs_page_shows_each_run, async |store: Store| {
         instance: "test".into(),
         backups: None,
         monitoring: Default::default(),
+        feeds: Default::default(),
+        scanner: None,
     };
     govmedia_jobs::run_due(&ctx, app.store.now()).await;
     let text = app.send(admin.get("/jobs")).await.text();
