@@ -126,7 +126,7 @@ pub async fn overview(
     let (from, to) = period.bounds();
     let (_, flagged) = store.flagged_post_list(&scope, f, from, to, 0, 0).await?;
     let open_alerts = store
-        .alerts(
+        .count_alerts(
             &scope,
             &AlertFilter {
                 open: Some(true),
@@ -135,8 +135,7 @@ pub async fn overview(
                 ..Default::default()
             },
         )
-        .await?
-        .len();
+        .await? as usize;
     let broken_feeds = store
         .feeds(&scope, f)
         .await?
@@ -146,20 +145,21 @@ pub async fn overview(
         })
         .count();
     let first = monday_of(as_of) - Days::new(7 * u64::from(REPORT_WEEKS));
-    let days = store
-        .daily_posts(&scope, f, first, monday_of(as_of))
-        .await?;
-    let weekly = (0..u64::from(REPORT_WEEKS))
-        .map(|i| {
-            let monday = first + Days::new(7 * i);
-            let next = monday + Days::new(7);
-            let (o, r) = days
+    let mondays: Vec<NaiveDate> = (0..u64::from(REPORT_WEEKS))
+        .map(|i| first + Days::new(7 * i))
+        .collect();
+    let totals = store.weekly_posts(&scope, f, &mondays).await?;
+    let weekly = mondays
+        .iter()
+        .map(|m| {
+            let (o, r) = totals
                 .iter()
-                .filter(|(d, _, _)| *d >= monday && *d < next)
-                .fold((0, 0), |(o, r), (_, a, b)| (o + a, r + b));
+                .find(|t| t.0 == *m)
+                .map(|t| (t.1, t.2))
+                .unwrap_or_default();
             WeekTotal {
-                week: week_label(monday),
-                monday,
+                week: week_label(*m),
+                monday: *m,
                 originals: o,
                 reposts: r,
             }

@@ -1,6 +1,7 @@
 //! `govmedia`: the one binary. See `govmedia --help`.
 
 mod backup_cmd;
+mod bench_cmd;
 mod commands;
 mod config;
 mod ingest_cmd;
@@ -90,6 +91,17 @@ enum Command {
     /// Scheduled jobs: list them, or run one now (or as of another moment).
     #[command(subcommand)]
     Jobs(jobs_cmd::JobsCommand),
+    /// Benchmarks on an empty database (see the README).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Generate N accounts with a year of posts and messages, then measure
+    /// ingest against a bare insert, 首页 and the zombie list against a
+    /// bare count, and the memory after the ingest.
+    Monitoring(bench_cmd::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -157,6 +169,7 @@ fn main() -> ExitCode {
             Command::Calendar(c) => commands::calendar(&cfg, explicit_db, c).await,
             Command::Jobs(c) => jobs_cmd::run(&cfg, c).await,
             Command::Ingest(a) => ingest_cmd::run(&cfg, a).await,
+            Command::Bench(BenchCommand::Monitoring(a)) => bench_cmd::run(&cfg, a).await,
             Command::Backup { file } => backup_cmd::backup(&cfg, &file).await,
             Command::Restore { file } => backup_cmd::restore(&cfg, &file).await,
             Command::Scan(_) | Command::Mask { .. } => Ok(ExitCode::SUCCESS),

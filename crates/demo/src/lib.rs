@@ -4,6 +4,7 @@
 
 mod monitoring;
 mod registry;
+pub mod scale;
 mod users;
 mod workflows;
 

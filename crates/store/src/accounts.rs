@@ -392,6 +392,10 @@ pub(crate) async fn apply_account_update(
             "该账号已被他人修改，请刷新后重试",
         ));
     }
+    // Its posts now count for another org or platform on 首页's chart.
+    if changes.contains_key("host_org_id") || changes.contains_key("platform") {
+        crate::week_totals::forget_all_weeks(tx).await?;
+    }
     let changes = serde_json::Value::Object(changes).to_string();
     insert_history(tx, actor, current.id, "update", &changes, now).await?;
     let mut a = actor.audit("account.update", "account", current.id.0);

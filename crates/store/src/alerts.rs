@@ -45,6 +45,33 @@ pub struct AlertFilter {
     pub platform: Option<govmedia_domain::platform::Platform>,
 }
 
+fn push_alert_filter(q: &mut Sql, scope: &Scope, f: &AlertFilter) {
+    push_scope(q, scope, "o.id", "o.path");
+    match f.open {
+        Some(true) => {
+            q.push(" AND al.closed_at IS NULL");
+        }
+        Some(false) => {
+            q.push(" AND al.closed_at IS NOT NULL");
+        }
+        None => {}
+    }
+    if let Some(k) = f.kind {
+        q.push(" AND al.kind = ").bind(k.code());
+    }
+    if let Some(a) = f.account {
+        q.push(" AND al.account_id = ").bind(a.0);
+    }
+    if let Some(o) = f.org {
+        q.push(" AND o.path LIKE (SELECT path FROM orgs WHERE id = ")
+            .bind(o.0)
+            .push(") || '%'");
+    }
+    if let Some(p) = f.platform {
+        q.push(" AND a.platform = ").bind(p.code());
+    }
+}
+
 impl Store {
     /// Posts per account over the China days `[from, to)`: (originals, reposts).
     pub async fn rollup_counts(
@@ -141,35 +168,21 @@ impl Store {
     }
 
     /// Alerts of the accounts within `scope`, newest first.
+    /// How many alerts of `scope` match `f`.
+    pub async fn count_alerts(&self, scope: &Scope, f: &AlertFilter) -> StoreResult<i64> {
+        let mut q = Sql::new(
+            "SELECT COUNT(*) FROM alerts al JOIN accounts a ON a.id = al.account_id JOIN orgs o ON o.id = a.host_org_id WHERE 1 = 1",
+        );
+        push_alert_filter(&mut q, scope, f);
+        Ok(q.query()?.fetch_one(&self.pool).await?.try_get(0)?)
+    }
+
     pub async fn alerts(&self, scope: &Scope, f: &AlertFilter) -> StoreResult<Vec<AlertView>> {
         let mut q = Sql::new(
             "SELECT al.id, al.kind, al.account_id, a.name AS account_name, a.platform, o.id AS org_id, o.name AS org_name, al.message, al.opened_at, al.closed_at, al.acknowledged_at, al.acknowledged_by, al.ack_note \
              FROM alerts al JOIN accounts a ON a.id = al.account_id JOIN orgs o ON o.id = a.host_org_id WHERE 1 = 1",
         );
-        push_scope(&mut q, scope, "o.id", "o.path");
-        match f.open {
-            Some(true) => {
-                q.push(" AND al.closed_at IS NULL");
-            }
-            Some(false) => {
-                q.push(" AND al.closed_at IS NOT NULL");
-            }
-            None => {}
-        }
-        if let Some(k) = f.kind {
-            q.push(" AND al.kind = ").bind(k.code());
-        }
-        if let Some(a) = f.account {
-            q.push(" AND al.account_id = ").bind(a.0);
-        }
-        if let Some(o) = f.org {
-            q.push(" AND o.path LIKE (SELECT path FROM orgs WHERE id = ")
-                .bind(o.0)
-                .push(") || '%'");
-        }
-        if let Some(p) = f.platform {
-            q.push(" AND a.platform = ").bind(p.code());
-        }
+        push_alert_filter(&mut q, scope, f);
         q.push(" ORDER BY al.opened_at DESC, al.id DESC LIMIT 5000");
         let rows = q.query()?.fetch_all(&self.pool).await?;
         rows.iter()

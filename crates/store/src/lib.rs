@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod audit;
 pub mod backup;
+pub mod bulk;
 pub mod cache;
 pub mod calendar;
 pub mod db;
@@ -35,6 +36,7 @@ pub mod sql;
 pub mod testing;
 pub mod user_admin;
 pub mod users;
+pub mod week_totals;
 
 pub use db::{Backend, Store, WriteTx};
 pub use error::{StoreError, StoreResult};

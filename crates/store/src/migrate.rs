@@ -67,6 +67,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_feeds.sql"),
         postgres: include_str!("../migrations/postgres/0011_feeds.sql"),
     },
+    Migration {
+        version: "0012_monitoring_indexes",
+        sqlite: include_str!("../migrations/sqlite/0012_monitoring_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0012_monitoring_indexes.sql"),
+    },
 ];
 
 /// Key of the PostgreSQL advisory lock that serializes migrations across

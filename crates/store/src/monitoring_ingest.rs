@@ -383,6 +383,11 @@ async fn touch(tx: &mut WriteTx, table: &str, ids: &[i64], now: i64) -> StoreRes
 
 async fn apply_rollups(tx: &mut WriteTx, deltas: &Deltas) -> StoreResult<()> {
     let rows: Vec<_> = deltas.iter().filter(|(_, d)| **d != (0, 0)).collect();
+    let weeks: std::collections::BTreeSet<_> = rows
+        .iter()
+        .map(|((_, d), _)| govmedia_domain::monitoring::posts::monday_of(*d))
+        .collect();
+    crate::week_totals::forget_weeks(tx, &weeks).await?;
     for chunk in rows.chunks(CHUNK) {
         let mut q =
             Sql::new("INSERT INTO daily_rollups (account_id, day, originals, reposts) VALUES ");

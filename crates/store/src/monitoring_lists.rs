@@ -62,35 +62,6 @@ pub struct ScopedMessage {
 }
 
 impl Store {
-    /// Posts per China day over `[from, to)` for the accounts of a scope:
-    /// (day, originals, reposts), days without posts left out.
-    pub async fn daily_posts(
-        &self,
-        scope: &Scope,
-        f: &MonitorFilter,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> StoreResult<Vec<(NaiveDate, i64, i64)>> {
-        let mut q = Sql::new(
-            "SELECT r.day, CAST(SUM(r.originals) AS BIGINT), CAST(SUM(r.reposts) AS BIGINT) \
-             FROM daily_rollups r JOIN accounts a ON a.id = r.account_id JOIN orgs o ON o.id = a.host_org_id WHERE",
-        );
-        push_accounts(&mut q, scope, f);
-        q.push(" AND r.day >= ").bind(from.to_string());
-        q.push(" AND r.day < ").bind(to.to_string());
-        q.push(" GROUP BY r.day ORDER BY r.day");
-        let rows = q.query()?.fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                let day: String = r.try_get(0)?;
-                let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|e| {
-                    crate::error::StoreError::Other(format!("daily_rollups.day {day:?}: {e}"))
-                })?;
-                Ok((day, r.try_get(1)?, r.try_get(2)?))
-            })
-            .collect()
-    }
-
     /// Posts per account over the China days `[from, to)`: (originals,
     /// reposts), for the accounts of a scope.
     pub async fn account_post_counts(
