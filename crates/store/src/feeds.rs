@@ -168,14 +168,7 @@ impl Store {
     pub async fn feeds(&self, scope: &Scope, f: &MonitorFilter) -> StoreResult<Vec<FeedView>> {
         let mut q = Sql::new(&format!("SELECT {COLUMNS} WHERE 1 = 1"));
         push_scope(&mut q, scope, "o.id", "o.path");
-        if let Some(org) = f.org {
-            q.push(" AND o.path LIKE (SELECT path FROM orgs WHERE id = ")
-                .bind(org.0)
-                .push(") || '%'");
-        }
-        if let Some(p) = f.platform {
-            q.push(" AND a.platform = ").bind(p.code());
-        }
+        crate::monitoring_lists::push_filter(&mut q, f, "a.platform");
         q.push(" ORDER BY f.failures DESC, o.path, a.name_key, f.id LIMIT 20000");
         let rows = q.query()?.fetch_all(&self.pool).await?;
         rows.iter().map(from_row).collect()

@@ -242,14 +242,7 @@ impl Store {
              FROM accounts a JOIN orgs o ON o.id = a.host_org_id WHERE a.status = ");
         q.bind(AccountStatus::Active.code());
         push_scope(&mut q, scope, "o.id", "o.path");
-        if let Some(org) = f.org {
-            q.push(" AND o.path LIKE (SELECT path FROM orgs WHERE id = ")
-                .bind(org.0)
-                .push(") || '%'");
-        }
-        if let Some(p) = f.platform {
-            q.push(" AND a.platform = ").bind(p.code());
-        }
+        crate::monitoring_lists::push_filter(&mut q, f, "a.platform");
         q.push(" ORDER BY o.path, a.name_key, a.id");
         let rows = q.query()?.fetch_all(&self.pool).await?;
         rows.iter()

@@ -33,13 +33,19 @@ pub struct MonitorFilter {
 fn push_accounts(q: &mut Sql, scope: &Scope, f: &MonitorFilter) {
     q.push(" a.status = ").bind(AccountStatus::Active.code());
     push_scope(q, scope, "o.id", "o.path");
+    push_filter(q, f, "a.platform");
+}
+
+/// Appends the filter's org subtree (on `o.path`) and platform (on
+/// `platform_col`) conditions.
+pub(crate) fn push_filter(q: &mut Sql, f: &MonitorFilter, platform_col: &str) {
     if let Some(org) = f.org {
         q.push(" AND o.path LIKE (SELECT path FROM orgs WHERE id = ")
             .bind(org.0)
             .push(") || '%'");
     }
     if let Some(p) = f.platform {
-        q.push(" AND a.platform = ").bind(p.code());
+        q.push(&format!(" AND {platform_col} = ")).bind(p.code());
     }
 }
 

@@ -111,14 +111,7 @@ impl Store {
         q.bind_list(mondays.iter().map(|d| d.to_string()));
         q.push(")");
         push_scope(&mut q, scope, "o.id", "o.path");
-        if let Some(org) = f.org {
-            q.push(" AND o.path LIKE (SELECT path FROM orgs WHERE id = ")
-                .bind(org.0)
-                .push(") || '%'");
-        }
-        if let Some(p) = f.platform {
-            q.push(" AND t.platform = ").bind(p.code());
-        }
+        crate::monitoring_lists::push_filter(&mut q, f, "t.platform");
         q.push(" GROUP BY t.monday ORDER BY t.monday");
         let rows = q.query()?.fetch_all(&self.pool).await?;
         rows.iter()
