@@ -20,7 +20,7 @@ const MAIN = [
   '/filings', '/filings/new?kind=open', '/filings/1', '/filings/2', '/filings/7',
   '/content', '/calendar', '/calendar?month=2025-10', '/orgs', '/users', '/audit',
   '/tokens', '/jobs', '/password', '/monitoring', '/monitoring/frequency', '/monitoring/replies',
-  '/monitoring/violations', '/monitoring/alerts', '/monitoring/feeds', '/accounts/1/monitoring',
+  '/monitoring/violations', '/monitoring/alerts', '/monitoring/feeds', '/accounts/1/monitoring', '/accounts/1/monitoring/import', '/monitoring/upload',
 ];
 
 async function violations(page) {

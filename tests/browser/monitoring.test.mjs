@@ -69,3 +69,27 @@ test('首页 counts lead to the zombie list, an account tab and an export', asyn
   await shot(page, 'monitoring-violations-390');
   await context.close();
 });
+
+test('a platform export is previewed, imported once, and the account tab links to it', async () => {
+  const { context, page } = await login(browser, 'nc_pub');
+  await page.goto(`${BASE}/monitoring/feeds`);
+  const href = await page.$eval('#feeds td.name a', (a) => a.getAttribute('href'));
+  await page.goto(`${BASE}${href}`);
+  await Promise.all([page.waitForURL(/\/monitoring\/import$/), page.click('#import-link')]);
+  const stamp = Date.now();
+  const csv = `内容标题,发表时间,原文链接\n浏览器导入测试 ${stamp},2026-03-02 09:30,http://example.gov.cn/${stamp}\n`;
+  await page.selectOption('#import-kind', 'posts');
+  await page.setInputFiles('#import-file', { name: 'wechat.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await Promise.all([page.waitForLoadState('load'), page.click('form[enctype="multipart/form-data"] button[type=submit]')]);
+  assert.equal(await page.inputValue('#map-published_at'), '发表时间', 'the time column is recognised');
+  assert.equal(await page.inputValue('#map-title'), '内容标题');
+  assert.match(await page.textContent('#import-rows'), new RegExp(`浏览器导入测试 ${stamp}`));
+  await shot(page, 'import-preview');
+  await Promise.all([page.waitForLoadState('load'), page.click('#import-go')]);
+  assert.match(await page.textContent('#import-summary'), /新增 1/);
+  await page.setViewportSize({ width: 390, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  assert.equal(overflow, false, 'no sideways scrolling at 390 px on the import result');
+  await shot(page, 'import-done-390');
+  await context.close();
+});

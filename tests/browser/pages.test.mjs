@@ -26,6 +26,7 @@ const pages = [
   ['center', '/monitoring/violations', '违规内容'],
   ['center', '/monitoring/alerts', '预警'],
   ['center', '/monitoring/feeds', '数据源'],
+  ['center', '/monitoring/upload', '上传批次文件'],
 ];
 
 test('main pages open without errors', async () => {

@@ -10,6 +10,7 @@ pub mod filings;
 pub mod monitoring;
 pub mod monitoring_alerts;
 pub mod monitoring_files;
+pub mod monitoring_import;
 pub mod monitoring_ingest;
 pub mod monitoring_lists;
 pub mod monitoring_overview;

@@ -36,21 +36,29 @@ fn sig_path(file: &std::path::Path) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// The shared HMAC key in a file (surrounding whitespace ignored).
+pub fn read_key(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    Ok(std::fs::read(path)
+        .map_err(|e| format!("cannot read key {}: {e}", path.display()))?
+        .trim_ascii()
+        .to_vec())
+}
+
+/// The configured key, if `ingest_key_file` is set.
+pub fn configured_key(cfg: &Config) -> Result<Option<Vec<u8>>, String> {
+    match cfg.ingest_key_file.as_str() {
+        "" => Ok(None),
+        f => read_key(std::path::Path::new(f)).map(Some),
+    }
+}
+
 pub async fn run(cfg: &Config, args: IngestArgs) -> Result<ExitCode, String> {
     let data = std::fs::read(&args.file)
         .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
     let key_file = args.key.clone().or_else(|| {
         Some(PathBuf::from(&cfg.ingest_key_file)).filter(|p| !p.as_os_str().is_empty())
     });
-    let key = match &key_file {
-        None => None,
-        Some(k) => Some(
-            std::fs::read(k)
-                .map_err(|e| format!("cannot read key {}: {e}", k.display()))?
-                .trim_ascii()
-                .to_vec(),
-        ),
-    };
+    let key = key_file.as_deref().map(read_key).transpose()?;
     let sig = std::fs::read_to_string(sig_path(&args.file)).ok();
     if let Err(r) = check_signature(key.as_deref(), &data, sig.as_deref()) {
         eprintln!("{}（{}）：{}", r.message(), r.code(), args.file.display());

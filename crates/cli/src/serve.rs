@@ -104,7 +104,9 @@ pub async fn run(cfg: Config, demo: bool) -> Result<ExitCode, String> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let state = govmedia_web::AppState::try_new(store.clone(), cfg.web.clone())?;
+    let mut web = cfg.web.clone();
+    web.ingest_key = crate::ingest_cmd::configured_key(&cfg)?;
+    let state = govmedia_web::AppState::try_new(store.clone(), web)?;
     // Jobs check what they take in with the server's scanner, so a
     // lexicon reload applies to them too.
     let mut jobs = crate::jobs_cmd::ctx(&cfg, store.clone());

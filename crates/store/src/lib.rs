@@ -20,6 +20,7 @@ pub mod error;
 pub mod feeds;
 pub mod filing_effects;
 pub mod filings;
+pub mod imports;
 pub mod job_runs;
 pub mod migrate;
 pub mod monitoring;

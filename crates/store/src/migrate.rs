@@ -72,6 +72,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_monitoring_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0012_monitoring_indexes.sql"),
     },
+    Migration {
+        version: "0013_imports",
+        sqlite: include_str!("../migrations/sqlite/0013_imports.sql"),
+        postgres: include_str!("../migrations/postgres/0013_imports.sql"),
+    },
 ];
 
 /// Key of the PostgreSQL advisory lock that serializes migrations across

@@ -35,6 +35,10 @@ pub struct WebConfig {
     pub link_allowlist: Vec<String>,
     pub password: PasswordPolicy,
     pub lockout: LockoutPolicy,
+    /// The HMAC key JSON-lines batches uploaded on the 上传批次文件 page
+    /// must be signed with (read from `ingest_key_file` at start); `None`:
+    /// unsigned batches are taken.
+    pub ingest_key: Option<Vec<u8>>,
 }
 
 impl Default for WebConfig {
@@ -53,6 +57,7 @@ impl Default for WebConfig {
             link_allowlist: Vec::new(),
             password: PasswordPolicy::default(),
             lockout: LockoutPolicy::default(),
+            ingest_key: None,
         }
     }
 }

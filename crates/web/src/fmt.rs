@@ -59,6 +59,14 @@ pub fn org_name(full: &str) -> String {
     )
 }
 
+/// At most `n` characters of a text, with an ellipsis when cut.
+pub fn clip(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        None => s.to_string(),
+        Some((i, _)) => format!("{}…", &s[..i]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

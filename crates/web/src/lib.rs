@@ -20,6 +20,7 @@ pub mod request_id;
 pub mod routes;
 pub mod spreadsheet;
 pub mod state;
+pub mod table_file;
 pub mod xlsx;
 
 // Features: each holds its `api.rs` and/or `pages.rs`, and the `view.rs`

@@ -45,6 +45,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/monitoring/feeds"),
     ("put", "/accounts/{id}/feed"),
     ("delete", "/accounts/{id}/feed"),
+    ("post", "/accounts/{id}/imports"),
     ("get", "/orgs/{id}/monitoring-rules"),
     ("put", "/orgs/{id}/monitoring-rules"),
     ("get", "/alerts"),

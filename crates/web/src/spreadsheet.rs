@@ -83,6 +83,23 @@ impl SheetRow {
 /// Reads the first worksheet into its non-empty rows, in sheet order, with
 /// every cell as trimmed text.
 pub fn read_first_sheet(bytes: &[u8], limits: SheetLimits) -> Result<Vec<SheetRow>, SheetError> {
+    read_sheet(bytes, limits, false)
+}
+
+/// As [`read_first_sheet`], with date cells as `YYYY-MM-DD HH:MM:SS` when
+/// they hold a time of day (post and message times).
+pub fn read_first_sheet_with_time(
+    bytes: &[u8],
+    limits: SheetLimits,
+) -> Result<Vec<SheetRow>, SheetError> {
+    read_sheet(bytes, limits, true)
+}
+
+fn read_sheet(
+    bytes: &[u8],
+    limits: SheetLimits,
+    with_time: bool,
+) -> Result<Vec<SheetRow>, SheetError> {
     let unpacked = repack_bounded(bytes, limits.max_unpacked_bytes)?;
     let mut wb: Xlsx<_> =
         open_workbook_from_rs(Cursor::new(unpacked)).map_err(|_| SheetError::Unreadable)?;
@@ -96,7 +113,7 @@ pub fn read_first_sheet(bytes: &[u8], limits: SheetLimits) -> Result<Vec<SheetRo
         .map_err(|_| SheetError::Unreadable)?;
     let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     while let Some(cell) = reader.next_cell().map_err(|_| SheetError::Unreadable)? {
-        let text = cell_text(cell.get_value());
+        let text = cell_text(cell.get_value(), with_time);
         if text.is_empty() {
             continue;
         }
@@ -164,7 +181,7 @@ fn repack_bounded(bytes: &[u8], budget: u64) -> Result<Vec<u8>, SheetError> {
         .map_err(|_| SheetError::Unreadable)
 }
 
-fn cell_text(d: &DataRef<'_>) -> String {
+fn cell_text(d: &DataRef<'_>, with_time: bool) -> String {
     match d {
         DataRef::Empty => String::new(),
         DataRef::String(s) => s.trim().to_string(),
@@ -173,7 +190,9 @@ fn cell_text(d: &DataRef<'_>) -> String {
         DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         DataRef::Float(f) => f.to_string(),
         DataRef::Bool(b) => if *b { "是" } else { "否" }.into(),
+        DataRef::DateTime(dt) if with_time => excel_time(dt.as_f64()),
         DataRef::DateTime(dt) => excel_date(dt.as_f64()),
+        DataRef::DateTimeIso(s) if with_time => s.replace('T', " ").chars().take(19).collect(),
         DataRef::DateTimeIso(s) => s.chars().take(10).collect(),
         DataRef::DurationIso(s) => s.clone(),
         DataRef::Error(_) => String::new(),
@@ -192,6 +211,22 @@ fn excel_date(serial: f64) -> String {
         Some(d) => d.to_string(),
         None => String::new(),
     }
+}
+
+/// Excel's serial day number with its fraction as YYYY-MM-DD HH:MM:SS
+/// (rounded to the second; a whole day stays a date).
+fn excel_time(serial: f64) -> String {
+    let date = excel_date(serial);
+    let secs = ((serial - serial.floor()) * 86_400.0).round() as u32;
+    if date.is_empty() || secs == 0 || secs >= 86_400 {
+        return date;
+    }
+    format!(
+        "{date} {:02}:{:02}:{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 #[cfg(test)]

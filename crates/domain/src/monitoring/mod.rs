@@ -5,6 +5,7 @@
 pub mod alerts;
 pub mod coverage;
 pub mod feeds;
+pub mod import;
 pub mod ingest;
 pub mod posts;
 pub mod replies;

@@ -427,7 +427,111 @@ pub fn router(config: &crate::WebConfig) -> Router<AppState> {
         .route("/monitoring/violations", get(violations))
         .route("/monitoring/feeds", get(feeds))
         .route("/accounts/{id}/feed", put(put_feed).delete(delete_feed))
+        .route("/accounts/{id}/imports", post(import_file))
         .route("/orgs/{id}/monitoring-rules", get(get_rules).put(put_rules))
         .route("/alerts", get(alerts))
         .route("/alerts/{id}/ack", post(acknowledge))
+}
+
+/// `POST /accounts/{id}/imports`: a platform export (multipart `file`,
+/// `kind`, optional `mapping` as a JSON object of field → header,
+/// `default_kind`, `default_channel`, `dry_run`). The same application
+/// functions as the import page: all rows or none.
+async fn import_file(
+    State(state): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(id): Path<String>,
+    mut mp: axum::extract::Multipart,
+) -> ApiResult<Response> {
+    use govmedia_app::monitoring_import::{ImportRequest, import, preview};
+    use govmedia_domain::monitoring::import::{Field, ImportKind, RowDefaults};
+    let account = AccountId(api_id(&id, "ID")?);
+    let mut fields = std::collections::HashMap::new();
+    let mut file = None;
+    let broken = || AppError::bad_request("invalid_multipart", "上传失败：表单不完整或传输中断");
+    while let Some(f) = mp.next_field().await.map_err(|_| broken())? {
+        let name = f.name().unwrap_or("").to_string();
+        if name == "file" {
+            file = Some(f.bytes().await.map_err(|_| broken())?.to_vec());
+        } else {
+            fields.insert(name, f.text().await.map_err(|_| broken())?);
+        }
+    }
+    let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or("");
+    let kind = ImportKind::parse(get("kind"))
+        .ok_or_else(|| AppError::bad_request("invalid_kind", "kind 只能为 posts 或 messages"))?;
+    let bad = |code, msg: &str| AppError::bad_request(code, msg.to_string());
+    let mut defaults = RowDefaults::default();
+    if !get("default_kind").is_empty() {
+        defaults.kind = govmedia_domain::monitoring::PostKind::parse(get("default_kind"))
+            .ok_or_else(|| {
+                bad(
+                    "invalid_default_kind",
+                    "default_kind 只能为 original 或 repost",
+                )
+            })?;
+    }
+    if !get("default_channel").is_empty() {
+        defaults.channel =
+            govmedia_domain::monitoring::ingest::Channel::parse(get("default_channel"))
+                .ok_or_else(|| {
+                    bad(
+                        "invalid_default_channel",
+                        "default_channel 只能为 comment、private 或 board",
+                    )
+                })?;
+    }
+    let mapping = match get("mapping") {
+        "" => None,
+        m => {
+            let by_code: std::collections::BTreeMap<String, String> = serde_json::from_str(m)
+                .map_err(|_| {
+                    bad(
+                        "invalid_mapping",
+                        "mapping 应为 {\"字段\":\"列名\"} 形式的 JSON 对象",
+                    )
+                })?;
+            let mut out = govmedia_domain::monitoring::import::Mapping::new();
+            for (code, header) in by_code {
+                let f = Field::parse(&code).ok_or_else(|| {
+                    AppError::bad_request("invalid_mapping", format!("未知字段 {code}"))
+                })?;
+                out.insert(f, header);
+            }
+            Some(out)
+        }
+    };
+    let dry_run = match get("dry_run") {
+        "" | "false" | "0" => false,
+        "true" | "1" => true,
+        _ => return Err(bad("invalid_dry_run", "dry_run 只能为 true 或 false")),
+    };
+    let bytes = file
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| bad("missing_file", "缺少 file（CSV 或 XLSX 文件）"))?;
+    let table = super::import_page::table_of(bytes).await?;
+    let req = ImportRequest { mapping, defaults };
+    let actor = s.actor();
+    let c = s.caller(&actor);
+    let r = if dry_run {
+        preview(&state.store, c, account, kind, &table, &req).await?
+    } else {
+        import(
+            &state.store,
+            &state.scanner.get(),
+            c,
+            account,
+            kind,
+            &table,
+            &req,
+        )
+        .await?
+    };
+    let refused = r.mapping_error.is_some() || (!dry_run && !r.stored);
+    let status = if refused {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(r)).into_response())
 }

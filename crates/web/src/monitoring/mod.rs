@@ -8,6 +8,8 @@ pub mod api;
 pub mod export;
 pub mod feeds_page;
 pub mod findings;
+pub mod import_page;
 pub mod lists;
 pub mod pages;
 pub mod params;
+pub mod upload_page;

@@ -183,7 +183,19 @@ pub fn router() -> Router<AppState> {
             post(super::alerts_page::acknowledge),
         )
         .route("/monitoring/feeds", get(super::feeds_page::page))
+        .route(
+            "/monitoring/upload",
+            get(super::upload_page::form).post(super::upload_page::submit),
+        )
         .route("/accounts/{id}/feed", post(super::feeds_page::save))
         .route("/monitoring/export/{list}", get(super::export::export))
         .route("/accounts/{id}/monitoring", get(super::account_tab::page))
+        .route(
+            "/accounts/{id}/monitoring/import",
+            get(super::import_page::form).post(super::import_page::upload),
+        )
+        .route(
+            "/accounts/{id}/monitoring/import/{upload}",
+            post(super::import_page::confirm),
+        )
 }

@@ -191,3 +191,27 @@ fn messages_name_the_limit() {
             .contains("64 MB")
     );
 }
+
+#[test]
+fn date_cells_keep_their_time_only_when_asked() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let fmt = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd hh:mm");
+    ws.write_string(0, 0, "发表时间").unwrap();
+    // 2026-03-05 10:21:00 and a whole day.
+    ws.write_number_with_format(
+        1,
+        0,
+        46086.0 + (10.0 * 3600.0 + 21.0 * 60.0) / 86400.0,
+        &fmt,
+    )
+    .unwrap();
+    ws.write_number_with_format(2, 0, 46086.0, &fmt).unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let lim = SheetLimits::for_import(10);
+    let with = read_first_sheet_with_time(&bytes, lim).unwrap();
+    assert_eq!(with[1].get(0), "2026-03-05 10:21:00");
+    assert_eq!(with[2].get(0), "2026-03-05");
+    let without = read_first_sheet(&bytes, lim).unwrap();
+    assert_eq!(without[1].get(0), "2026-03-05");
+}

@@ -11,6 +11,7 @@ mod language;
 mod monitoring;
 mod monitoring_alerts;
 mod monitoring_feeds;
+mod monitoring_import;
 mod monitoring_lists;
 mod pages;
 mod registry;

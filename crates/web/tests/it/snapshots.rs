@@ -158,6 +158,12 @@ async fn every_page_and_api_route_on_the_demo() {
         ("center", &center, "/monitoring/alerts".into()),
         ("center", &center, "/monitoring/feeds".into()),
         ("center", &center, format!("/accounts/{acc}/monitoring")),
+        (
+            "center",
+            &center,
+            format!("/accounts/{acc}/monitoring/import"),
+        ),
+        ("center", &center, "/monitoring/upload".into()),
         ("center", &center, "/inspections".into()),
         ("center", &center, "/password".into()),
         ("center", &center, format!("/accounts/{acc}/close")),
