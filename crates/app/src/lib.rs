@@ -14,6 +14,7 @@ pub mod monitoring_import;
 pub mod monitoring_ingest;
 pub mod monitoring_lists;
 pub mod monitoring_overview;
+pub mod monitoring_rescan;
 pub mod registry;
 
 use govmedia_domain::auth::{Assignment, DataScope, Principal, Role};

@@ -10,6 +10,7 @@ pub mod backup;
 pub mod feed_http;
 pub mod feed_poll;
 pub mod monitoring_alerts;
+pub mod post_rescan;
 pub mod reminders;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -73,14 +74,17 @@ pub enum Job {
     MonitoringAlerts,
     /// 订阅源采集: polls the feeds that are due.
     FeedPoll,
+    /// 内容重新扫描: stored posts scanned again after the lexicons change.
+    PostRescan,
 }
 
 impl Job {
-    pub const ALL: [Job; 5] = [
+    pub const ALL: [Job; 6] = [
         Job::DeadlineReminders,
         Job::AuditPurge,
         Job::Backup,
         Job::FeedPoll,
+        Job::PostRescan,
         Job::MonitoringAlerts,
     ];
 
@@ -91,6 +95,7 @@ impl Job {
             Job::Backup => "backup",
             Job::MonitoringAlerts => "monitoring_alerts",
             Job::FeedPoll => "feed_poll",
+            Job::PostRescan => "post_rescan",
         }
     }
 
@@ -101,6 +106,7 @@ impl Job {
             Job::Backup => "数据库备份",
             Job::MonitoringAlerts => "监测预警",
             Job::FeedPoll => "订阅源采集",
+            Job::PostRescan => "内容重新扫描",
         }
     }
 
@@ -114,6 +120,7 @@ impl Job {
             Job::DeadlineReminders | Job::MonitoringAlerts => TimeDelta::hours(1),
             Job::AuditPurge | Job::Backup => TimeDelta::hours(24),
             Job::FeedPoll => TimeDelta::minutes(5),
+            Job::PostRescan => TimeDelta::minutes(10),
         }
     }
 
@@ -126,6 +133,7 @@ impl Job {
             Job::Backup => backup::run_once(ctx, now).await,
             Job::MonitoringAlerts => monitoring_alerts::run_once(ctx, now).await,
             Job::FeedPoll => feed_poll::run_once(ctx, now).await,
+            Job::PostRescan => post_rescan::run_once(ctx, now).await,
         }
     }
 }

@@ -21,6 +21,40 @@ pub struct ScannerConfig {
     pub exact: bool,
 }
 
+/// Bumped whenever the engine itself finds something different in the
+/// same text with the same lexicons (detectors, normalization).
+const ENGINE_VERSION: &str = "scan-2";
+
+/// FNV-1a (64 bits) over the engine version, the entries and the
+/// configuration, each field ended by a 0 byte: stable across builds and
+/// machines, unlike the standard library's hasher.
+fn fingerprint(entries: &[Entry], config: &ScannerConfig) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut put = |s: &str| {
+        for b in s.bytes().chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    put(ENGINE_VERSION);
+    for e in entries {
+        put(&e.term);
+        put(&e.category);
+        put(&format!("{:?}", e.severity));
+        put(e.suggestion.as_deref().unwrap_or(""));
+        put(&format!("{:?}", e.kind));
+    }
+    for d in &config.link_allowlist {
+        put(d);
+    }
+    put("|");
+    for d in &config.approved_sources {
+        put(d);
+    }
+    put(if config.exact { "exact" } else { "normalized" });
+    format!("{h:016x}")
+}
+
 impl Default for ScannerConfig {
     fn default() -> Self {
         ScannerConfig {
@@ -116,6 +150,9 @@ impl Tally {
 }
 
 pub struct Scanner {
+    /// What the scanner knows, as a stable hash: posts scanned under
+    /// another fingerprint are scanned again (see [`Scanner::fingerprint`]).
+    fingerprint: String,
     /// Rules (entries) grouped by pattern (two terms can fold to the same pattern,
     /// e.g. 敏感词 and 敏感詞), each group ordered by kind, then term.
     rules: Rules,
@@ -182,6 +219,7 @@ impl Scanner {
                 entries.len()
             ));
         }
+        let fingerprint = fingerprint(&entries, &config);
         let folded: Vec<Cow<'_, str>> = entries
             .iter()
             .map(|e| {
@@ -258,6 +296,7 @@ impl Scanner {
             })
             .collect();
         Ok(Scanner {
+            fingerprint,
             rules,
             matcher,
             patterns,
@@ -266,6 +305,12 @@ impl Scanner {
             config,
             detector_rules: DetectorRules::new(),
         })
+    }
+
+    /// A hash of the engine version, every entry and the configuration:
+    /// equal fingerprints find the same things in the same text.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     pub fn entry_count(&self) -> usize {

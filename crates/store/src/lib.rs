@@ -29,6 +29,7 @@ pub mod monitoring_lists;
 pub mod notifications;
 pub mod orgs;
 pub mod registry;
+pub mod rescans;
 pub mod schema;
 pub mod scope_sql;
 pub mod secrets;

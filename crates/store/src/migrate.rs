@@ -77,6 +77,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_imports.sql"),
         postgres: include_str!("../migrations/postgres/0013_imports.sql"),
     },
+    Migration {
+        version: "0014_rescans",
+        sqlite: include_str!("../migrations/sqlite/0014_rescans.sql"),
+        postgres: include_str!("../migrations/postgres/0014_rescans.sql"),
+    },
 ];
 
 /// Key of the PostgreSQL advisory lock that serializes migrations across

@@ -166,3 +166,26 @@ proptest! {
         prop_assert!(masked.ends_with(&tail));
     }
 }
+
+#[test]
+fn the_fingerprint_follows_what_the_scanner_knows() {
+    let entry = |term: &str| govmedia_scan::Entry {
+        term: term.into(),
+        category: "测试".into(),
+        severity: govmedia_scan::Severity::Review,
+        suggestion: None,
+        kind: govmedia_scan::Kind::Lexicon,
+    };
+    let a = Scanner::new(vec![entry("甲乙")], true, ScannerConfig::default()).unwrap();
+    let again = Scanner::new(vec![entry("甲乙")], true, ScannerConfig::default()).unwrap();
+    let other = Scanner::new(vec![entry("甲丙")], true, ScannerConfig::default()).unwrap();
+    let links = ScannerConfig {
+        link_allowlist: vec!["example.cn".into()],
+        ..Default::default()
+    };
+    let linked = Scanner::new(vec![entry("甲乙")], true, links).unwrap();
+    assert_eq!(a.fingerprint(), again.fingerprint());
+    assert_eq!(a.fingerprint().len(), 16);
+    assert_ne!(a.fingerprint(), other.fingerprint());
+    assert_ne!(a.fingerprint(), linked.fingerprint());
+}

@@ -13,6 +13,7 @@ mod monitoring_alerts;
 mod monitoring_feeds;
 mod monitoring_import;
 mod monitoring_lists;
+mod monitoring_rescan;
 mod pages;
 mod registry;
 mod scan;
