@@ -86,6 +86,9 @@ pub async fn import_account(
     store.account(&scope, account).await
 }
 
+/// A row's item id and its local check, or why it is not an item.
+type Checked = Result<(Option<String>, Option<ItemError>), ItemError>;
+
 enum Raws {
     Posts(Vec<Result<RawPost, ItemError>>),
     Messages(Vec<Result<RawMessage, ItemError>>),
@@ -159,47 +162,53 @@ fn rows_of(
             values: values(cells),
         });
     };
+    // Each row as an item, its local check, and its id for the repeat check.
+    let mut each = |make: &dyn Fn(&Row<'_>) -> Checked| {
+        for (n, cells) in &t.rows {
+            let row = Row {
+                headers: &t.headers,
+                cells,
+            };
+            let err = match make(&row) {
+                Err(e) => Some(e),
+                Ok((id, checked)) => checked.or_else(|| dup(id.as_ref(), *n)),
+            };
+            outcome(*n, cells, err);
+        }
+    };
     let raws = match kind {
-        ImportKind::Posts => Raws::Posts(
-            t.rows
-                .iter()
-                .map(|(n, cells)| {
-                    let row = Row {
-                        headers: &t.headers,
-                        cells,
-                    };
-                    let raw = post_row(account, m, &row, d);
-                    let err = match &raw {
-                        Err(e) => Some(e.clone()),
-                        Ok(r) => parse_post(r, now)
-                            .err()
-                            .or_else(|| dup(r.platform_post_id.as_ref(), *n)),
-                    };
-                    outcome(*n, cells, err);
-                    raw
-                })
-                .collect(),
-        ),
-        ImportKind::Messages => Raws::Messages(
-            t.rows
-                .iter()
-                .map(|(n, cells)| {
-                    let row = Row {
-                        headers: &t.headers,
-                        cells,
-                    };
-                    let raw = message_row(account, m, &row, d);
-                    let err = match &raw {
-                        Err(e) => Some(e.clone()),
-                        Ok(r) => parse_message(r, now)
-                            .err()
-                            .or_else(|| dup(r.platform_message_id.as_ref(), *n)),
-                    };
-                    outcome(*n, cells, err);
-                    raw
-                })
-                .collect(),
-        ),
+        ImportKind::Posts => {
+            let make = |r: &Row<'_>| post_row(account, m, r, d);
+            each(&|r| make(r).map(|p| (p.platform_post_id.clone(), parse_post(&p, now).err())));
+            Raws::Posts(
+                t.rows
+                    .iter()
+                    .map(|(_, cells)| {
+                        make(&Row {
+                            headers: &t.headers,
+                            cells,
+                        })
+                    })
+                    .collect(),
+            )
+        }
+        ImportKind::Messages => {
+            let make = |r: &Row<'_>| message_row(account, m, r, d);
+            each(&|r| {
+                make(r).map(|p| (p.platform_message_id.clone(), parse_message(&p, now).err()))
+            });
+            Raws::Messages(
+                t.rows
+                    .iter()
+                    .map(|(_, cells)| {
+                        make(&Row {
+                            headers: &t.headers,
+                            cells,
+                        })
+                    })
+                    .collect(),
+            )
+        }
     };
     (raws, outcomes)
 }
