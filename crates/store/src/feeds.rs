@@ -138,7 +138,8 @@ impl Store {
             .await?
             .rows_affected();
         if gone == 0 {
-            return Err(StoreError::NotFound);
+            // Nothing to remove: a repeated DELETE succeeds and changes nothing.
+            return Ok(());
         }
         crate::audit::append(
             &mut tx,

@@ -441,7 +441,7 @@ async fn import_file(
     State(state): State<AppState>,
     ApiUser(s): ApiUser,
     Path(id): Path<String>,
-    mut mp: axum::extract::Multipart,
+    mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<Response> {
     use govmedia_app::monitoring_import::{ImportRequest, import, preview};
     use govmedia_domain::monitoring::import::{Field, ImportKind, RowDefaults};
@@ -449,6 +449,12 @@ async fn import_file(
     let mut fields = std::collections::HashMap::new();
     let mut file = None;
     let broken = || AppError::bad_request("invalid_multipart", "上传失败：表单不完整或传输中断");
+    let mut mp = mp.map_err(|_| {
+        AppError::bad_request(
+            "invalid_multipart",
+            "请求须为 multipart/form-data，含 file 与 kind 两项",
+        )
+    })?;
     while let Some(f) = mp.next_field().await.map_err(|_| broken())? {
         let name = f.name().unwrap_or("").to_string();
         if name == "file" {
@@ -493,9 +499,8 @@ async fn import_file(
                 })?;
             let mut out = govmedia_domain::monitoring::import::Mapping::new();
             for (code, header) in by_code {
-                let f = Field::parse(&code).ok_or_else(|| {
-                    AppError::bad_request("invalid_mapping", format!("未知字段 {code}"))
-                })?;
+                let f = Field::parse(&code)
+                    .ok_or_else(|| bad("invalid_mapping", &format!("未知字段 {code}")))?;
                 out.insert(f, header);
             }
             Some(out)

@@ -326,6 +326,10 @@ both_backends!(
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.json()["code"], "unknown_column", "{}", r.text());
+        // Not a multipart body at all: a JSON error, not the framework's text.
+        let r = app.send(json_req("POST", &api, Some(&nc), "{}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.json()["code"], "invalid_multipart", "{}", r.text());
         // 九江 cannot import into a 南昌 account, by page or API.
         let jj = app.token("jj_pub").await;
         let ok = "标题,时间\n通知,2026-03-02\n".as_bytes();
