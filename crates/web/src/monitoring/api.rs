@@ -464,9 +464,11 @@ async fn import_file(
         }
     }
     let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or("");
+    // A well-formed request with a wrong value is unprocessable (422).
+    let bad =
+        |code, msg: &str| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code, msg.to_string());
     let kind = ImportKind::parse(get("kind"))
-        .ok_or_else(|| AppError::bad_request("invalid_kind", "kind 只能为 posts 或 messages"))?;
-    let bad = |code, msg: &str| AppError::bad_request(code, msg.to_string());
+        .ok_or_else(|| bad("invalid_kind", "kind 只能为 posts 或 messages"))?;
     let mut defaults = RowDefaults::default();
     if !get("default_kind").is_empty() {
         defaults.kind = govmedia_domain::monitoring::PostKind::parse(get("default_kind"))

@@ -309,7 +309,18 @@ both_backends!(
         let r = app
             .send(api_upload(&nc, &api, &[("kind", "videos")], b"a\n1\n"))
             .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.json()["code"], "invalid_kind");
+        let r = app
+            .send(api_upload(
+                &nc,
+                &api,
+                &[("kind", "posts"), ("mapping", "not json")],
+                b"a\n1\n",
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.json()["code"], "invalid_mapping");
         let r = app
             .send(api_upload(
                 &nc,
