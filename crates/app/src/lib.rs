@@ -15,6 +15,7 @@ pub mod monitoring_ingest;
 pub mod monitoring_lists;
 pub mod monitoring_overview;
 pub mod monitoring_rescan;
+mod monitoring_tallies;
 pub mod registry;
 
 use govmedia_domain::auth::{Assignment, DataScope, Principal, Role};

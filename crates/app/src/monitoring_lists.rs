@@ -7,6 +7,7 @@ use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use govmedia_domain::auth::{Permission, Principal};
 use govmedia_domain::calendar::Calendar;
 use govmedia_domain::monitoring::posts::{self, day_start, monday_of, week_label, window_end};
+use govmedia_domain::monitoring::tallies::Leniency;
 use govmedia_domain::monitoring::{
     MonitoringRules, ReplyState, ReplyStats, reply_due, reply_state, reply_stats, resolve,
 };
@@ -33,6 +34,41 @@ pub(crate) async fn judged(
     f: &MonitorFilter,
     as_of: NaiveDate,
 ) -> StoreResult<Judged> {
+    judged_unless(store, principal, defaults, f, as_of, None).await
+}
+
+/// The accounts of a scope that need judging for the zombie list as of a
+/// day: every one but those that posted recently enough to be fine under
+/// every rule set in use ([`Leniency`]), which the list would leave out.
+pub(crate) async fn zombie_candidates(
+    store: &Store,
+    principal: &Principal,
+    defaults: &MonitoringRules,
+    f: &MonitorFilter,
+    as_of: NaiveDate,
+) -> StoreResult<Judged> {
+    let scope = principal.scope(Permission::AccountRead);
+    let overrides = store.monitoring_overrides().await?;
+    let orgs = store.orgs_in_scope(&scope).await?;
+    let all: Vec<MonitoringRules> = orgs
+        .iter()
+        .map(|o| resolve(defaults, &overrides, &o.path).rules)
+        .collect();
+    let l = Leniency::of(&all);
+    let since = l
+        .recent_from(as_of)
+        .map(|d| (day_start(d), l.originals_only));
+    judged_unless(store, principal, defaults, f, as_of, since).await
+}
+
+async fn judged_unless(
+    store: &Store,
+    principal: &Principal,
+    defaults: &MonitoringRules,
+    f: &MonitorFilter,
+    as_of: NaiveDate,
+    posted_since: Option<(DateTime<Utc>, bool)>,
+) -> StoreResult<Judged> {
     let now = store.now();
     check_as_of(as_of, now)?;
     let scope = principal.scope(Permission::AccountRead);
@@ -41,7 +77,7 @@ pub(crate) async fn judged(
     }
     let overrides = store.monitoring_overrides().await?;
     let facts = store
-        .account_facts(&scope, f, window_end(as_of, now))
+        .account_facts_unless(&scope, f, window_end(as_of, now), posted_since)
         .await?;
     let rules = facts
         .iter()
@@ -128,7 +164,7 @@ pub async fn zombies(
     f: &MonitorFilter,
     as_of: NaiveDate,
 ) -> StoreResult<ZombieList> {
-    let j = judged(store, principal, defaults, f, as_of).await?;
+    let j = zombie_candidates(store, principal, defaults, f, as_of).await?;
     Ok(zombies_of(&j, as_of, store.now()))
 }
 

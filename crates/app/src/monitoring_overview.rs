@@ -4,13 +4,14 @@
 //! ranking of the orgs under the reader.
 
 use crate::monitoring::REPORT_WEEKS;
-use crate::monitoring_lists::{Period, frequency_of, judged, replies_of, zombies_of};
+use crate::monitoring_lists::Period;
+use crate::monitoring_tallies::scope_counts;
 use chrono::{Days, NaiveDate};
+use govmedia_domain::OrgId;
 use govmedia_domain::auth::{Permission, Principal};
 use govmedia_domain::monitoring::MonitoringRules;
 use govmedia_domain::monitoring::feeds::{FeedHealth, FeedSettings};
 use govmedia_domain::monitoring::posts::{monday_of, week_label};
-use govmedia_domain::{AccountId, OrgId};
 use govmedia_store::alerts::AlertFilter;
 use govmedia_store::monitoring_lists::MonitorFilter;
 use govmedia_store::orgs::OrgRecord;
@@ -116,39 +117,34 @@ pub async fn overview(
     f: &MonitorFilter,
     as_of: NaiveDate,
 ) -> StoreResult<Overview> {
-    let now = store.now();
-    let j = judged(store, principal, defaults, f, as_of).await?;
     let scope = principal.scope(Permission::AccountRead);
-    let zombies = zombies_of(&j, as_of, now);
-    let freq = frequency_of(store, principal, &j, f, as_of).await?;
     let period = Period::ending(as_of);
-    let replies = replies_of(store, principal, &j, f, period, as_of).await?;
     let (from, to) = period.bounds();
-    let (_, flagged) = store.flagged_post_list(&scope, f, from, to, 0, 0).await?;
-    let open_alerts = store
-        .count_alerts(
-            &scope,
-            &AlertFilter {
-                open: Some(true),
-                org: f.org,
-                platform: f.platform,
-                ..Default::default()
-            },
-        )
-        .await? as usize;
-    let broken_feeds = store
-        .feeds(&scope, f)
-        .await?
+    let first = monday_of(as_of) - Days::new(7 * u64::from(REPORT_WEEKS));
+    let mondays: Vec<NaiveDate> = (0..u64::from(REPORT_WEEKS))
+        .map(|i| first + Days::new(7 * i))
+        .collect();
+    let alerts = AlertFilter {
+        open: Some(true),
+        org: f.org,
+        platform: f.platform,
+        ..Default::default()
+    };
+    // Independent reads, side by side on the pool's connections.
+    let (c, (_, flagged), open_alerts, feed_rows, totals) = tokio::try_join!(
+        scope_counts(store, principal, defaults, f, as_of, period),
+        store.flagged_post_list(&scope, f, from, to, 0, 0),
+        store.count_alerts(&scope, &alerts),
+        store.feeds(&scope, f),
+        store.weekly_posts(&scope, f, &mondays),
+    )?;
+    let open_alerts = open_alerts as usize;
+    let broken_feeds = feed_rows
         .iter()
         .filter(|x| {
             FeedHealth::of(feeds, x.failures, x.last_polled_at.is_some()) == FeedHealth::Broken
         })
         .count();
-    let first = monday_of(as_of) - Days::new(7 * u64::from(REPORT_WEEKS));
-    let mondays: Vec<NaiveDate> = (0..u64::from(REPORT_WEEKS))
-        .map(|i| first + Days::new(7 * i))
-        .collect();
-    let totals = store.weekly_posts(&scope, f, &mondays).await?;
     let weekly = mondays
         .iter()
         .map(|m| {
@@ -165,7 +161,7 @@ pub async fn overview(
             }
         })
         .collect();
-    let groups = rank_groups(&store.orgs_in_scope(&scope).await?, f.org);
+    let groups = rank_groups(&c.orgs, f.org);
     let mut ranks: Vec<OrgRank> = groups
         .iter()
         .map(|(o, own)| OrgRank {
@@ -180,21 +176,30 @@ pub async fn overview(
             on_time_rate: None,
         })
         .collect();
-    let zombie_ids: HashSet<AccountId> = zombies.items.iter().map(|z| z.account_id).collect();
-    let mut group_by_account = HashMap::new();
-    for a in &j.facts {
-        if let Some(g) = group_of(&groups, &a.host_org_path) {
-            group_by_account.insert(a.account_id, g);
-            ranks[g].accounts += 1;
-            ranks[g].zombies += u32::from(zombie_ids.contains(&a.account_id));
+    let mut accounts = 0usize;
+    for a in &c.accounts {
+        accounts += usize::try_from(a.accounts).unwrap_or_default();
+        if let Some(g) = group_of(&groups, &a.org_path) {
+            ranks[g].accounts += u32::try_from(a.accounts).unwrap_or(u32::MAX);
         }
     }
+    for z in &c.zombies.items {
+        if let Some(g) = c
+            .paths
+            .get(&z.account_id)
+            .and_then(|p| group_of(&groups, p))
+        {
+            ranks[g].zombies += 1;
+        }
+    }
+    let path_of: HashMap<OrgId, &str> = c.orgs.iter().map(|o| (o.id, o.path.as_str())).collect();
     let mut known = vec![0u32; ranks.len()];
-    for r in &replies.items {
-        if let Some(&g) = group_by_account.get(&r.account.account_id) {
-            ranks[g].received += r.stats.received;
-            ranks[g].on_time += r.stats.on_time;
-            known[g] += r.stats.replied + r.stats.overdue;
+    for t in &c.replies {
+        if let Some(g) = path_of.get(&t.org_id).and_then(|p| group_of(&groups, p)) {
+            let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+            ranks[g].received += n(t.received);
+            ranks[g].on_time += n(t.on_time);
+            known[g] += n(t.replied + t.overdue);
         }
     }
     for (r, k) in ranks.iter_mut().zip(known) {
@@ -212,14 +217,14 @@ pub async fn overview(
     });
     Ok(Overview {
         as_of,
-        accounts: j.facts.len(),
-        zombies: zombies.total,
-        zombie_soon: zombies.soon.len(),
-        no_data: zombies.no_data.len(),
-        week: freq.week,
-        below_min: freq.below,
-        overdue_messages: replies.overdue.len(),
-        due_soon_messages: replies.due_soon.len(),
+        accounts,
+        zombies: c.zombies.total,
+        zombie_soon: c.zombies.soon.len(),
+        no_data: c.zombies.no_data.len(),
+        week: c.week,
+        below_min: c.below_min,
+        overdue_messages: c.overdue,
+        due_soon_messages: c.due_soon,
         period,
         flagged_posts: flagged,
         open_alerts,

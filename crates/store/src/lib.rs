@@ -26,6 +26,7 @@ pub mod migrate;
 pub mod monitoring;
 pub mod monitoring_ingest;
 pub mod monitoring_lists;
+pub mod monitoring_tallies;
 pub mod notifications;
 pub mod orgs;
 pub mod registry;

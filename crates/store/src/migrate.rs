@@ -82,6 +82,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_rescans.sql"),
         postgres: include_str!("../migrations/postgres/0014_rescans.sql"),
     },
+    Migration {
+        version: "0015_monitoring_covering",
+        sqlite: include_str!("../migrations/sqlite/0015_monitoring_covering.sql"),
+        postgres: include_str!("../migrations/postgres/0015_monitoring_covering.sql"),
+    },
 ];
 
 /// Key of the PostgreSQL advisory lock that serializes migrations across

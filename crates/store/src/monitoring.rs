@@ -230,6 +230,20 @@ impl Store {
         f: &crate::monitoring_lists::MonitorFilter,
         end: DateTime<Utc>,
     ) -> StoreResult<Vec<AccountFacts>> {
+        self.account_facts_unless(scope, f, end, None).await
+    }
+
+    /// [`Store::account_facts`] without the accounts that published a post
+    /// in `[since, end)` (only originals count with `originals_only`): the
+    /// accounts a [`govmedia_domain::monitoring::tallies::Leniency`] does
+    /// not clear.
+    pub async fn account_facts_unless(
+        &self,
+        scope: &Scope,
+        f: &crate::monitoring_lists::MonitorFilter,
+        end: DateTime<Utc>,
+        posted_since: Option<(DateTime<Utc>, bool)>,
+    ) -> StoreResult<Vec<AccountFacts>> {
         let mut q = Sql::new(
             "SELECT a.id, a.name, a.platform, a.host_org_id, o.name AS org_name, o.path, \
              (SELECT MAX(p.published_at) FROM posts p WHERE p.account_id = a.id AND p.published_at < ",
@@ -243,6 +257,9 @@ impl Store {
         q.bind(AccountStatus::Active.code());
         push_scope(&mut q, scope, "o.id", "o.path");
         crate::monitoring_lists::push_filter(&mut q, f, "a.platform");
+        if let Some((since, originals_only)) = posted_since {
+            crate::monitoring_tallies::push_not_posted(&mut q, since, end, originals_only);
+        }
         q.push(" ORDER BY o.path, a.name_key, a.id");
         let rows = q.query()?.fetch_all(&self.pool).await?;
         rows.iter()

@@ -11,6 +11,7 @@ pub mod posts;
 pub mod replies;
 pub mod rules;
 pub mod signature;
+pub mod tallies;
 
 pub use coverage::{Coverage, Provenance};
 pub use posts::{PostFact, PostKind, WeekCount, ZombieVerdict, week_short, weeks, zombie};
