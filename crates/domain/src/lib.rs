@@ -9,6 +9,7 @@ pub mod auth;
 pub mod calendar;
 pub mod checks;
 pub mod clock;
+pub mod content;
 pub mod error;
 pub mod filing;
 pub mod ids;

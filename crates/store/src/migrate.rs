@@ -87,6 +87,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_monitoring_covering.sql"),
         postgres: include_str!("../migrations/postgres/0015_monitoring_covering.sql"),
     },
+    Migration {
+        version: "0016_unanswered_messages",
+        sqlite: include_str!("../migrations/sqlite/0016_unanswered_messages.sql"),
+        postgres: include_str!("../migrations/postgres/0016_unanswered_messages.sql"),
+    },
 ];
 
 /// Key of the PostgreSQL advisory lock that serializes migrations across

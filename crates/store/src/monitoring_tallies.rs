@@ -216,7 +216,9 @@ impl Store {
 
     /// Messages received in `[from, to)` by the active accounts of the
     /// scope (and of `orgs`) unanswered before `cut`: (overdue, 即将超期)
-    /// by the cuts.
+    /// by the cuts. Counted as two disjoint parts, never answered (read
+    /// through the partial index of unanswered messages) and answered at
+    /// or after `cut`, since an OR of the two would read every message.
     #[allow(clippy::too_many_arguments)]
     pub async fn late_counts(
         &self,
@@ -228,22 +230,46 @@ impl Store {
         cut: DateTime<Utc>,
         cuts: &ReplyCuts,
     ) -> StoreResult<(i64, i64)> {
-        let mut q = Sql::new("SELECT COALESCE(SUM(CASE WHEN m.received_at < ");
-        q.bind(secs(cuts.overdue_before));
-        q.push(" THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN m.received_at >= ");
-        q.bind(secs(cuts.overdue_before));
-        q.push(" THEN 1 ELSE 0 END), 0)");
-        push_active(&mut q, scope, f, orgs, |q| {
-            q.push(" JOIN messages m ON m.account_id = a.id");
-        });
-        q.push(" AND (m.replied_at IS NULL OR m.replied_at >= ")
-            .bind(secs(cut))
-            .push(")");
-        q.push(" AND m.received_at >= ").bind(secs(from));
-        q.push(" AND m.received_at < ")
-            .bind(secs(to.min(cuts.due_soon_before)));
-        let r = q.query()?.fetch_one(&self.pool).await?;
-        Ok((r.try_get(0)?, r.try_get(1)?))
+        let part = |answered_late: bool| {
+            let mut q = Sql::new("SELECT COALESCE(SUM(CASE WHEN m.received_at < ");
+            q.bind(secs(cuts.overdue_before));
+            q.push(" THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN m.received_at >= ");
+            q.bind(secs(cuts.overdue_before));
+            q.push(" THEN 1 ELSE 0 END), 0)");
+            push_active(&mut q, scope, f, orgs, |q| {
+                q.push(" JOIN messages m ON m.account_id = a.id");
+            });
+            if answered_late {
+                q.push(" AND m.replied_at >= ").bind(secs(cut));
+            } else {
+                q.push(" AND m.replied_at IS NULL");
+            }
+            q.push(" AND m.received_at >= ").bind(secs(from));
+            q.push(" AND m.received_at < ")
+                .bind(secs(to.min(cuts.due_soon_before)));
+            q
+        };
+        let (never, late) = (part(false), part(true));
+        let (a, b) = tokio::try_join!(
+            async {
+                never
+                    .query()?
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(Into::into)
+            },
+            async {
+                late.query()?
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(Into::into)
+            },
+        )
+        .map_err(|e: crate::error::StoreError| e)?;
+        Ok((
+            a.try_get::<i64, _>(0)? + b.try_get::<i64, _>(0)?,
+            a.try_get::<i64, _>(1)? + b.try_get::<i64, _>(1)?,
+        ))
     }
 }
 

@@ -120,7 +120,33 @@ async fn home(
     PageQuery(q): PageQuery<NoticeQuery>,
 ) -> PageResult<Response> {
     let scope = s.require(Permission::AccountRead)?;
-    let (by_status, by_platform) = state.store.account_counts(&scope).await?;
+    let today = state.today();
+    let filter = FilingFilter {
+        overdue_on: Some(today),
+        open_only: true,
+        ..Default::default()
+    };
+    let all = Default::default();
+    // Independent reads, side by side on the pool's connections; the
+    // monitoring overview is the longest and starts with the others.
+    let (counts, warned_accounts, late, gaps, overview_result) = tokio::join!(
+        state.store.account_counts(&scope),
+        state.store.warnings_in_scope(&scope),
+        state.store.workflows(&scope, &filter),
+        govmedia_app::calendar::gaps(&state.store, today),
+        overview(
+            &state.store,
+            &s.principal,
+            &state.config.monitoring,
+            &state.config.feeds,
+            &all,
+            today,
+        ),
+    );
+    let (by_status, by_platform) = counts?;
+    let warned_accounts = warned_accounts?;
+    let late_filings = late?.len();
+    let gaps = gaps?;
     let count = |code: &str| {
         by_status
             .iter()
@@ -129,7 +155,6 @@ async fn home(
             .unwrap_or(0)
     };
     let total: i64 = by_status.iter().map(|r| r.1).sum();
-    let warned_accounts = state.store.warnings_in_scope(&scope).await?;
     let warnings = WarningKind::ALL
         .into_iter()
         .map(|k| {
@@ -151,29 +176,7 @@ async fn home(
             (p.label().to_string(), n)
         })
         .collect();
-    let today = state.today();
-    let late_filings = state
-        .store
-        .workflows(
-            &scope,
-            &FilingFilter {
-                overdue_on: Some(today),
-                open_only: true,
-                ..Default::default()
-            },
-        )
-        .await?
-        .len();
-    let monitoring = match overview(
-        &state.store,
-        &s.principal,
-        &state.config.monitoring,
-        &state.config.feeds,
-        &Default::default(),
-        today,
-    )
-    .await
-    {
+    let monitoring = match overview_result {
         Ok(o) => Ok(monitoring(o)),
         // A rule that cannot be applied now (a calendar year missing):
         // say so on the page rather than fail it.
@@ -191,10 +194,7 @@ async fn home(
         warned: warned_accounts.len(),
         // Counted once per request, by the extractor, for the navigation.
         todo: s.todo_count,
-        gap: crate::layout::calendar_gap_notice(
-            &govmedia_app::calendar::gaps(&state.store, state.today()).await?,
-            s.can(Permission::CalendarManage),
-        ),
+        gap: crate::layout::calendar_gap_notice(&gaps, s.can(Permission::CalendarManage)),
         warnings,
         chart: bar_chart(&rows),
         late_filings,
